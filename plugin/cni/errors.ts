@@ -26,6 +26,10 @@ export const CniCode = {
   InvalidDefinition: 103,
   /** OpenFlow programming failed. */
   OpenFlowFailure: 104,
+  /** A kernel operation of the plugin failed: veth, address, route, offload, netns entry. */
+  LinkFailure: 105,
+  /** CHECK: the attachment differs from what ADD made (prevResult, port tag or owner). */
+  CheckMismatch: 106,
 } as const;
 
 export type CniErrorCode = (typeof CniCode)[keyof typeof CniCode] | number;

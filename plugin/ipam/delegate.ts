@@ -1,0 +1,80 @@
+/**
+ * Delegated IPAM (SPEC.md "Delegated plugins"): the IPAM plugin named by ipam.type is found on
+ * CNI_PATH and run with our environment, CNI_COMMAND set to the verb, and our config on stdin.
+ * An IPAM that does not speak the config's version (Debian's plugins stop at 1.0.0) is asked for
+ * its versions and called again with the highest common one.
+ */
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
+import { join } from "node:path";
+import { runFull } from "../../ovs/exec.js";
+import { CniCode, CniError } from "../cni/errors.js";
+import { bestCommonVersion } from "../cni/versions.js";
+
+export interface IpamCall {
+  type: string;
+  cniPath: string[];
+  /** The config text as the runtime sent it. */
+  configText: string;
+  cniVersion: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+const ANY_EXIT = Array.from({ length: 255 }, (_, i) => i + 1);
+
+export async function findPlugin(type: string, cniPath: string[]): Promise<string> {
+  for (const dir of cniPath) {
+    const candidate = join(dir, type);
+    try {
+      await access(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not in this directory
+    }
+  }
+  throw new CniError(CniCode.InvalidConfig, `ipam.type: plugin ${JSON.stringify(type)} not found in CNI_PATH`, cniPath.join(":"));
+}
+
+function withVersion(configText: string, version: string): string {
+  const json = JSON.parse(configText) as Record<string, unknown>;
+  json.cniVersion = version;
+  return JSON.stringify(json);
+}
+
+/** One run of the plugin; resolves with its parsed stdout or throws its error as a CniError. */
+async function execOnce(path: string, call: IpamCall, command: string, input: string, extraEnv: Record<string, string>): Promise<unknown> {
+  const env = { ...call.env, ...extraEnv, CNI_COMMAND: command };
+  const { stdout, exitCode } = await runFull(path, [], { input, env, timeoutMs: call.timeoutMs, okExitCodes: ANY_EXIT });
+  let parsed: unknown;
+  try {
+    parsed = stdout.trim() === "" ? undefined : JSON.parse(stdout);
+  } catch {
+    throw new CniError(CniCode.DecodeFailure, `ipam ${call.type} ${command}: output is not JSON`, stdout.slice(0, 256));
+  }
+  if (exitCode === 0) return parsed;
+  const e = (parsed ?? {}) as { code?: unknown; msg?: unknown; details?: unknown };
+  const code = typeof e.code === "number" ? e.code : CniCode.IpamFailure;
+  const msg = typeof e.msg === "string" ? e.msg : `exited with ${exitCode}`;
+  throw new CniError(code, `ipam ${call.type} ${command}: ${msg}`, typeof e.details === "string" ? e.details : undefined);
+}
+
+/** The versions the IPAM plugin supports (its VERSION answer). */
+export async function ipamVersions(call: IpamCall): Promise<string[]> {
+  const path = await findPlugin(call.type, call.cniPath);
+  const out = (await execOnce(path, call, "VERSION", JSON.stringify({ cniVersion: call.cniVersion }), {})) as { supportedVersions?: unknown };
+  return Array.isArray(out?.supportedVersions) ? out.supportedVersions.filter((v): v is string => typeof v === "string") : [];
+}
+
+/** Runs a verb; retries once in the highest common version if the plugin refused ours (code 1). */
+export async function ipamExec(call: IpamCall, command: string, extraEnv: Record<string, string> = {}): Promise<unknown> {
+  const path = await findPlugin(call.type, call.cniPath);
+  try {
+    return await execOnce(path, call, command, call.configText, extraEnv);
+  } catch (err) {
+    if (!(err instanceof CniError) || err.code !== CniCode.IncompatibleVersion) throw err;
+    const common = bestCommonVersion(call.cniVersion, await ipamVersions(call));
+    if (common === undefined || common === call.cniVersion) throw err;
+    return execOnce(path, call, command, withVersion(call.configText, common), extraEnv);
+  }
+}
