@@ -1,0 +1,76 @@
+/**
+ * The controller learns container ports only from OVSDB: a monitor on the bridge, its ports and
+ * the interfaces the plugin tagged as ours. Every change yields a fresh list of local ports; a
+ * port counts once vswitchd gave it a valid ofport.
+ */
+import { EventEmitter } from "node:events";
+import { BridgeTable, InterfaceTable, PortTable, VSWITCH_DB, where, type Monitor, type OvsdbClient } from "../../ovs/ovsdb/index.js";
+import { fromExternalIds, OWNER_VALUE, PortKey, type PortIdentity } from "../../ovs/port-identity.js";
+
+export interface LocalPort {
+  /** The OVS port (and interface) name: the veth's host end. */
+  name: string;
+  ofport: number;
+  tag: number | undefined;
+  identity: PortIdentity;
+}
+
+export interface PortWatcherEvents {
+  changed: [ports: LocalPort[]];
+}
+
+export class PortWatcher extends EventEmitter<PortWatcherEvents> {
+  private constructor(
+    private readonly monitor: Monitor,
+    private readonly bridge: string,
+  ) {
+    super();
+  }
+
+  /** Starts monitoring; the replica holds the current ports when this resolves. */
+  static async start(client: OvsdbClient, bridge: string): Promise<PortWatcher> {
+    const monitor = await client.monitor(VSWITCH_DB, {
+      Bridge: { columns: ["name", "ports"], where: [where.eq("name", bridge)] },
+      Port: { columns: ["name", "interfaces", "tag", "external_ids"] },
+      Interface: {
+        columns: ["name", "ofport", "error", "external_ids"],
+        where: [where.includes("external_ids", new Map([[PortKey.owner, OWNER_VALUE]]))],
+      },
+    });
+    const watcher = new PortWatcher(monitor, bridge);
+    monitor.onChange(() => watcher.emit("changed", watcher.ports()));
+    return watcher;
+  }
+
+  /** Our ports on the bridge, managed or standalone, that vswitchd has given an ofport. */
+  ports(): LocalPort[] {
+    const replica = this.monitor.replica;
+    const bridge = replica.find(BridgeTable, (b) => b.name === this.bridge);
+    if (!bridge) return [];
+    const result: LocalPort[] = [];
+    for (const portUuid of bridge.ports) {
+      const port = replica.get(PortTable, portUuid);
+      if (!port) continue;
+      for (const ifaceUuid of port.interfaces) {
+        const iface = replica.get(InterfaceTable, ifaceUuid);
+        const identity = iface && fromExternalIds(iface.externalIds);
+        if (!iface || !identity || iface.ofport === undefined || iface.ofport <= 0) continue;
+        result.push({ name: iface.name, ofport: iface.ofport, tag: port.tag, identity });
+      }
+    }
+    return result.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  /** Resolves with the port once it is on the bridge with a valid ofport. */
+  waitForPort(containerId: string, ifname: string, timeoutMs: number): Promise<LocalPort> {
+    return this.monitor.waitFor(
+      () => this.ports().find((p) => p.identity.containerId === containerId && p.identity.ifname === ifname),
+      timeoutMs,
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.removeAllListeners();
+    await this.monitor.cancel();
+  }
+}
