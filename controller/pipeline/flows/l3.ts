@@ -1,0 +1,31 @@
+/**
+ * l3_gateway + l3_route: the distributed gateway. A frame addressed to its source subnet's gateway
+ * MAC is routed: the destination MAC becomes the endpoint's, the source MAC the gateway MAC of the
+ * endpoint's subnet, the TTL / hop limit drops by one. A frame not sent to the gateway stays in its
+ * own network (bridged); one that would cross networks without the gateway drops.
+ */
+import type { Flow } from "../../../ovs/openflow/flow.js";
+import type { Endpoint, Network, Subnet } from "../model.js";
+import { PRIORITY } from "../priorities.js";
+import { PURPOSE } from "../purposes.js";
+import { flow, goto, regs } from "./build.js";
+
+export function l3GatewayFlow(subnet: Subnet): Flow {
+  return flow("l3_gateway", PRIORITY.routed, PURPOSE.l3Gateway, { regs: regs({ srcSubnet: subnet.id }), ethDst: subnet.gatewayMac }, [goto("l3_route")]);
+}
+
+export function l3SameNetworkFlow(network: Network): Flow {
+  return flow("l3_gateway", PRIORITY.sameNetwork, PURPOSE.l3SameNetwork, { regs: regs({ srcNetwork: network.id, dstNetwork: network.id }) }, [goto("l2_forward")]);
+}
+
+export function l3RouteFlow(endpoint: Endpoint): Flow {
+  const network = regs({ dstNetwork: endpoint.subnet.network.id });
+  const match =
+    endpoint.family === 4 ? { protocol: "ip" as const, regs: network, ipv4Dst: endpoint.address } : { protocol: "ipv6" as const, regs: network, ipv6Dst: endpoint.address };
+  return flow("l3_route", PRIORITY.normal, PURPOSE.l3Route, match, [
+    { kind: "setField", field: "eth_dst", value: endpoint.port.mac },
+    { kind: "setField", field: "eth_src", value: endpoint.subnet.gatewayMac },
+    { kind: "decTtl" },
+    goto("egress_conntrack"),
+  ]);
+}
