@@ -32,6 +32,12 @@ export class Monitor {
   private readonly listeners = new Set<ChangeListener>();
   private closedReason: Error | undefined;
   private readonly closeWaiters = new Set<(e: Error) => void>();
+  /**
+   * Notifications that arrived while the reply to our monitor request was still on its way to
+   * subscribe() (replies resolve a promise, so notifications read from the same chunk get here
+   * first). They are newer than the reply's contents and are applied right after it.
+   */
+  private queued: Array<[string, unknown[]]> | undefined;
 
   constructor(
     readonly id: string,
@@ -50,10 +56,20 @@ export class Monitor {
 
   /** Sends the monitor request (synchronously, so it can be pipelined) and applies the reply. */
   async subscribe(conn: JsonRpcConnection, timeoutMs: number): Promise<void> {
-    const resync = this.hasRows();
     const params: unknown[] = [this.db, this.id, this.wireRequests()];
     if (this.method === "monitor_cond_since") params.push(this.lastTxnId ?? ZERO_UUID);
-    const result = await conn.request(this.method, params, timeoutMs);
+    this.queued = [];
+    try {
+      this.applyReply(await conn.request(this.method, params, timeoutMs));
+    } finally {
+      const queued = this.queued;
+      this.queued = undefined;
+      for (const [method, notification] of queued) this.handle(method, notification);
+    }
+  }
+
+  private applyReply(result: unknown): void {
+    const resync = this.hasRows();
     if (this.method === "monitor_cond_since") {
       if (!Array.isArray(result) || result.length !== 3) throw new OvsdbProtocolError("bad monitor_cond_since reply");
       const [found, lastTxnId, updates] = result as [boolean, string, unknown];
@@ -68,6 +84,7 @@ export class Monitor {
   /** An update/update2/update3 notification for this monitor. */
   handle(method: string, params: unknown[]): void {
     if (this.closedReason) return;
+    if (this.queued) return void this.queued.push([method, params]);
     if (method === "update") this.emit(this.replica.applyUpdate(params[1]));
     else if (method === "update2") this.emit(this.replica.applyUpdate2(params[1]));
     else if (method === "update3") {

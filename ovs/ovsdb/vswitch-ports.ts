@@ -90,8 +90,13 @@ export interface DeletePortSpec {
  * Returns false when no such port exists. Two round trips: find the uuid, then remove it.
  */
 export async function deletePort(client: OvsdbClient, spec: DeletePortSpec): Promise<boolean> {
+  return (await removePort(client, spec, false)).deleted;
+}
+
+/** deletePort's work; with bumpNextCfg the removal also increments next_cfg (for waiting on vswitchd). */
+export async function removePort(client: OvsdbClient, spec: DeletePortSpec, bumpNextCfg: boolean): Promise<{ deleted: boolean; nextCfg?: number }> {
   const found = await findPortRow(client, spec.portName);
-  if (!found) return false;
+  if (!found) return { deleted: false };
   const required = spec.requireExternalIds;
   if (required && !includesAll(found.externalIds, required)) {
     throw new OvsdbConflictError(
@@ -107,17 +112,20 @@ export async function deletePort(client: OvsdbClient, spec: DeletePortSpec): Pro
   }
   const onBridge = [where.eq("name", spec.bridge), where.includes("ports", [uuid(found.uuid)])];
   ops.push(op.mutate("Bridge", onBridge, [mutation("ports", "delete", [uuid(found.uuid)])]));
+  const mutateIndex = ops.length - 1;
+  if (bumpNextCfg) ops.push(...nextCfgOps());
   let results;
   try {
     results = await client.transact(VSWITCH_DB, ops, { hints: { 0: `port "${spec.portName}" changed while deleting it` } });
   } catch (err) {
-    if (err instanceof OvsdbOperationError && required && err.index === 0 && !(await findPortRow(client, spec.portName))) return false;
+    const gone = err instanceof OvsdbOperationError && required && err.index === 0 && !(await findPortRow(client, spec.portName));
+    if (gone) return { deleted: false };
     throw err;
   }
-  if (affectedCount(results[ops.length - 1]) === 0) {
+  if (affectedCount(results[mutateIndex]) === 0) {
     throw new OvsdbConflictError(`port "${spec.portName}" is not on bridge "${spec.bridge}"`);
   }
-  return true;
+  return bumpNextCfg ? { deleted: true, nextCfg: readNextCfg(results, ops.length - 1) } : { deleted: true };
 }
 
 async function findPortRow(client: OvsdbClient, name: string): Promise<{ uuid: string; externalIds: Record<string, string> } | undefined> {

@@ -10,7 +10,7 @@ import type { Monitor, MonitorRequests } from "./monitor.js";
 import { where } from "./ops.js";
 import type { Replica } from "./replica.js";
 import { InterfaceTable, OpenVSwitchTable, VSWITCH_DB } from "./rows.js";
-import { addAccessPort, type AccessPortSpec, type AddedPort } from "./vswitch-ports.js";
+import { addAccessPort, removePort, type AccessPortSpec, type AddedPort, type DeletePortSpec } from "./vswitch-ports.js";
 
 export interface WaitAppliedSpec {
   /** From addAccessPort / ensureBridge: wait until Open_vSwitch.cur_cfg reaches it. */
@@ -50,6 +50,26 @@ export async function addAccessPortAndWait(client: OvsdbClient, spec: AccessPort
   const waitSpec = { nextCfg: added.value.nextCfg, interfaceName: spec.portName, timeoutMs: spec.timeoutMs };
   const { ofport } = await waitOnMonitor(monitor.value, waitSpec, deadline);
   return { ...added.value, ofport: ofport as number };
+}
+
+/**
+ * deletePort, then wait until vswitchd has applied the removal (cur_cfg). The monitor is set up
+ * alongside the first lookup, so this costs deletePort's two round trips plus vswitchd's work.
+ */
+export async function deletePortAndWait(client: OvsdbClient, spec: DeletePortSpec & { timeoutMs: number }): Promise<boolean> {
+  const deadline = Date.now() + spec.timeoutMs;
+  const monitoring = client.monitor(VSWITCH_DB, applyMonitorRequests(), { timeoutMs: spec.timeoutMs });
+  const removing = removePort(client, spec, true);
+  const [monitor, removed] = await Promise.allSettled([monitoring, removing]);
+  const settledMonitor = monitor.status === "fulfilled" ? monitor.value : undefined;
+  if (removed.status === "rejected" || removed.value.nextCfg === undefined) {
+    void settledMonitor?.cancel();
+    if (removed.status === "rejected") throw removed.reason;
+    return false;
+  }
+  if (!settledMonitor) throw (monitor as PromiseRejectedResult).reason;
+  await waitOnMonitor(settledMonitor, { nextCfg: removed.value.nextCfg, timeoutMs: spec.timeoutMs }, deadline);
+  return true;
 }
 
 /** What to replicate to see vswitchd apply a change (and, optionally, one interface's ofport). */

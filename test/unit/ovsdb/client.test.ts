@@ -3,7 +3,7 @@ import { CniCode } from "../../../plugin/cni/errors.js";
 import { OvsdbClient } from "../../../ovs/ovsdb/client.js";
 import { OvsdbOperationError, OvsdbRpcError, OvsdbTransportError } from "../../../ovs/ovsdb/errors.js";
 import { op, where } from "../../../ovs/ovsdb/ops.js";
-import { InterfaceTable, PortTable } from "../../../ovs/ovsdb/rows.js";
+import { InterfaceTable, OpenVSwitchTable, PortTable } from "../../../ovs/ovsdb/rows.js";
 import type { RowChange } from "../../../ovs/ovsdb/replica.js";
 import { duplexPair, FakeServer } from "./fake-server.js";
 
@@ -71,6 +71,23 @@ describe("OvsdbClient over an in-memory stream", () => {
     servers[0]!.notify("update2", ["another-monitor", { Interface: { i1: { modify: { ofport: 99 } } } }]);
     expect(await filled).toBe(3);
     expect(seen[0]?.[0]).toMatchObject({ table: "Interface", uuid: "i1", kind: "modify" });
+    client.close();
+  });
+
+  it("applies an update2 that arrives in the same chunk as the monitor_cond reply after the reply", async () => {
+    const { client } = await connect((s) =>
+      s.on("monitor_cond", (_params, msg) => {
+        // Reply and the next notification in one write, as ovsdb-server may send them.
+        const id = (msg.params as unknown[])[1];
+        s.sendRaw(
+          JSON.stringify({ id: msg.id, result: { Open_vSwitch: { o: { initial: { cur_cfg: 4 } } } }, error: null }) +
+            JSON.stringify({ method: "update2", params: [id, { Open_vSwitch: { o: { modify: { cur_cfg: 5 } } } }], id: null }),
+        );
+        return undefined;
+      }),
+    );
+    const monitor = await client.monitor("Open_vSwitch", { Open_vSwitch: { columns: ["cur_cfg"] } });
+    expect(monitor.replica.rows(OpenVSwitchTable)[0]?.curCfg).toBe(5);
     client.close();
   });
 
