@@ -8,8 +8,8 @@ import { OvsdbOperationError, OvsdbProtocolError, OvsdbRpcError, OvsdbTransportE
 import type { JsonRpcConnection } from "./jsonrpc.js";
 import { Monitor, type MonitorMethod, type MonitorRequests } from "./monitor.js";
 import type { Operation, OperationResult } from "./ops.js";
-import { VSWITCH_DB, VSWITCH_TABLES } from "./rows.js";
-import { IMPLICIT_COLUMNS, schemaKinds, type DatabaseSchema, type SchemaKinds, type TableKinds } from "./schema.js";
+import { kindsFromSchema, typedKinds, type ResolvedKinds } from "./monitor-kinds.js";
+import type { DatabaseSchema } from "./schema.js";
 import { Session, type ReconnectOptions } from "./session.js";
 import { openStream, parseRemote, type TlsCredentials } from "./transport.js";
 
@@ -213,28 +213,9 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
     this.emit("closed", reason);
   }
 
-  /** Column shapes for the monitored tables; typed vswitch tables default to their own columns. */
-  private async kindsFor(db: string, requests: MonitorRequests, schema?: DatabaseSchema): Promise<{ kinds: SchemaKinds; filled: MonitorRequests }> {
-    const typed = db === VSWITCH_DB && !schema ? typedKinds(requests) : undefined;
-    if (typed) return typed;
-    const full = schema ?? this.schemas.get(db) ?? (await this.getSchema(db));
-    const kinds: Record<string, TableKinds> = {};
-    for (const [table, columns] of Object.entries(schemaKinds(full))) kinds[table] = { ...IMPLICIT_COLUMNS, ...columns };
-    return { kinds, filled: requests };
+  /** Column shapes for the monitored tables: from the schema given, the typed tables, or get_schema. */
+  private async kindsFor(db: string, requests: MonitorRequests, schema?: DatabaseSchema): Promise<ResolvedKinds> {
+    const typed = schema ? undefined : typedKinds(db, requests);
+    return typed ?? kindsFromSchema(requests, schema ?? this.schemas.get(db) ?? (await this.getSchema(db)));
   }
-}
-
-/** Kinds from the typed tables when they cover every requested column; undefined otherwise. */
-function typedKinds(requests: MonitorRequests): { kinds: SchemaKinds; filled: MonitorRequests } | undefined {
-  const kinds: Record<string, TableKinds> = {};
-  const filled: MonitorRequests = {};
-  for (const [table, request] of Object.entries(requests)) {
-    const spec = VSWITCH_TABLES[table];
-    if (!spec) return undefined;
-    const columns = request.columns ?? Object.keys(spec.columns);
-    if (!columns.every((c) => c in spec.columns || c in IMPLICIT_COLUMNS)) return undefined;
-    kinds[table] = { ...IMPLICIT_COLUMNS, ...spec.columns };
-    filled[table] = { ...request, columns };
-  }
-  return { kinds, filled };
 }
