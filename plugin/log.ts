@@ -28,7 +28,8 @@ export function stderrLogger(context: Record<string, unknown>): Logger {
 export async function pinoLogger(options: { file: string | undefined; level: string | undefined; context: Record<string, unknown> }): Promise<Logger> {
   const { default: pino } = await import("pino");
   const dest = pino.destination({ dest: options.file ?? 2, sync: true, mkdir: true, append: true });
-  const log = pino({ level: options.level ?? "info", base: { pid: process.pid, ...options.context } }, dest);
+  // ms: time since the process started, to see where a slow call spends it.
+  const log = pino({ level: options.level ?? "info", base: { pid: process.pid, ...options.context }, mixin: () => ({ ms: Math.round(performance.now()) }) }, dest);
   return {
     debug: (f, m) => log.debug(f, m),
     info: (f, m) => log.info(f, m),

@@ -87,6 +87,7 @@ export async function run(processEnv: NodeJS.ProcessEnv, stdin: Uint8Array): Pro
     }
     const cniArgs = parseCniArgs(env.args);
     log = await makeLogger(config.logFile, config.logLevel, { command, containerId: env.containerId || undefined, ifname: env.ifname || undefined, network: config.name });
+    log.debug({}, "start");
     const result = await dispatch({ env, config, configText: decoded.text, cniArgs, processEnv, log });
     log.flush();
     return { stdout: result === undefined ? "" : `${JSON.stringify(result)}\n`, exitCode: 0 };

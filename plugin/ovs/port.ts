@@ -2,7 +2,7 @@
  * The plugin's OVSDB work: connect, look at the bridge, attach the host end in one transaction
  * (waiting until vswitchd gives it an ofport), detach only ports this attachment owns.
  */
-import { addAccessPortAndWait, deletePort, getPort, op, OvsdbClient, OvsdbConflictError, selectedRows, VSWITCH_DB, where, asString, type PortInfo } from "../../ovs/ovsdb/index.js";
+import { addAccessPortAndWait, deletePort, OvsApplyError, getPort, op, OvsdbClient, OvsdbConflictError, selectedRows, VSWITCH_DB, where, asString, type PortInfo } from "../../ovs/ovsdb/index.js";
 import { OWNER_VALUE, PortKey, toExternalIds, type PortIdentity } from "../../ovs/port-identity.js";
 
 export async function openOvsdb(remote: string, timeoutMs: number): Promise<OvsdbClient> {
@@ -32,8 +32,23 @@ export interface AttachSpec {
   timeoutMs: number;
 }
 
-/** One transaction (Interface + Port + Bridge.ports + next_cfg), then the wait for an ofport. */
+/**
+ * One transaction (Interface + Port + Bridge.ports + next_cfg), then the wait for vswitchd. If the
+ * wait times out on cur_cfg alone while the interface already has a valid ofport (vswitchd did add
+ * it, its cur_cfg write lagged), the port is usable and counts as applied.
+ */
 export async function attachPort(client: OvsdbClient, spec: AttachSpec): Promise<number> {
+  try {
+    return await addAndWait(client, spec);
+  } catch (err) {
+    if (!(err instanceof OvsApplyError) || err.interfaceError !== undefined || err.ofport !== undefined) throw err;
+    const port = await getPort(client, spec.portName).catch(() => undefined);
+    if (port?.ofport !== undefined && port.ofport > 0 && !port.error) return port.ofport;
+    throw err;
+  }
+}
+
+async function addAndWait(client: OvsdbClient, spec: AttachSpec): Promise<number> {
   const ids = toExternalIds(spec.identity);
   const portIds = { ...ownerIds(spec.identity.containerId, spec.identity.ifname), [PortKey.mode]: spec.identity.mode, [PortKey.network]: spec.identity.network };
   const added = await addAccessPortAndWait(client, {

@@ -43,6 +43,7 @@ export const standaloneSource: AttachmentSource = {
     let dns = ctx.config.dns;
     if (call) {
       const out = await ipamExec(call, "ADD");
+      ctx.log.debug({}, "ipam ADD done");
       undo.push("ipam DEL", () => ipamExec(call, "DEL"));
       const result = sanitizeIpamResult(parseResult(out, ctx.config.cniVersion));
       if ((result.ips ?? []).length === 0) throw new CniError(CniCode.IpamFailure, `ipam ${call.type} returned no address`);

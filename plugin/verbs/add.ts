@@ -41,7 +41,9 @@ export async function cmdAdd(ctx: VerbContext, source: AttachmentSource): Promis
     const makeVeth = async () => {
       await createVeth({ hostName, hostMac: hostMac(env.containerId, env.ifname), ifname: env.ifname, netnsPath: env.netns, timeoutMs });
       undo.push(`delete veth ${hostName}`, () => deleteVeth(hostName, timeoutMs));
+      log.debug({ hostName }, "veth created");
       await enableHostEnd(hostName, timeoutMs);
+      log.debug({ hostName }, "host end up");
     };
     const [plan, , client, datapath] = await allOrFirstError([
       source.acquire(ctx, undo),
@@ -77,6 +79,7 @@ export async function cmdAdd(ctx: VerbContext, source: AttachmentSource): Promis
       txChecksumOff: datapath === "netdev",
       timeoutMs,
     });
+    log.debug({}, "container end configured");
     await source.ready(ctx, { name: hostName, ofport });
     return buildAddResult(ctx, plan, hostName);
   } catch (err) {
