@@ -45,7 +45,7 @@ function withVersion(configText: string, version: string): string {
 /** One run of the plugin; resolves with its parsed stdout or throws its error as a CniError. */
 async function execOnce(path: string, call: IpamCall, command: string, input: string, extraEnv: Record<string, string>): Promise<unknown> {
   const env = { ...call.env, ...extraEnv, CNI_COMMAND: command };
-  const { stdout, exitCode } = await runFull(path, [], { input, env, timeoutMs: call.timeoutMs, okExitCodes: ANY_EXIT });
+  const { stdout, stderr, exitCode } = await runFull(path, [], { input, env, timeoutMs: call.timeoutMs, okExitCodes: ANY_EXIT });
   let parsed: unknown;
   try {
     parsed = stdout.trim() === "" ? undefined : JSON.parse(stdout);
@@ -56,7 +56,8 @@ async function execOnce(path: string, call: IpamCall, command: string, input: st
   const e = (parsed ?? {}) as { code?: unknown; msg?: unknown; details?: unknown };
   const code = typeof e.code === "number" ? e.code : CniCode.IpamFailure;
   const msg = typeof e.msg === "string" ? e.msg : `exited with ${exitCode}`;
-  throw new CniError(code, `ipam ${call.type} ${command}: ${msg}`, typeof e.details === "string" ? e.details : undefined);
+  const details = typeof e.details === "string" ? e.details : stderr.trim().slice(0, 512) || undefined;
+  throw new CniError(code, `ipam ${call.type} ${command}: ${msg}`, details);
 }
 
 /** The versions the IPAM plugin supports (its VERSION answer). */
