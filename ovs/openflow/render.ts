@@ -36,8 +36,10 @@ export function renderMatch(m: Match): string {
   if (m.protocol) parts.push(m.protocol);
   if (m.inPort !== undefined) parts.push(`in_port=${uint32(m.inPort, "in_port")}`);
   if (m.untagged) parts.push("vlan_tci=0x0000/0x1000");
-  for (const [index, value] of Object.entries(m.regs ?? {}).sort(([a], [b]) => Number(a) - Number(b))) {
-    parts.push(`${reg(Number(index))}=${uint32(value, reg(Number(index)))}`);
+  // Integer keys of an object iterate in ascending numeric order: reg0 before reg2, no sort needed.
+  for (const index in m.regs) {
+    const name = reg(Number(index));
+    parts.push(`${name}=${uint32(m.regs[Number(index)] as number, name)}`);
   }
   if (m.ctState) parts.push(`ct_state=${m.ctState}`);
   if (m.conjId !== undefined) parts.push(`conj_id=${uint32(m.conjId, "conj_id")}`);
