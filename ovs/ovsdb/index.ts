@@ -72,6 +72,6 @@ export {
 } from "./values.js";
 export { ensureBridge, type BridgeSpec, type EnsureBridgeResult } from "./vswitch-bridge.js";
 export { nextCfgOps, readNextCfg, type PortInfo } from "./vswitch-common.js";
-export { accessPortOps, addAccessPort, deletePort, removePort, type AccessPortSpec, type AddedPort, type DeletePortSpec } from "./vswitch-ports.js";
+export { accessPortOps, addAccessPort, deletePort, type AccessPortSpec, type AddedPort, type DeletePortSpec } from "./vswitch-ports.js";
 export { findPorts, getPort, type FindPortsQuery } from "./vswitch-query.js";
 export { addAccessPortAndWait, appliedState, deletePortAndWait, waitApplied, type AddedAndApplied, type Applied, type WaitAppliedSpec } from "./vswitch-wait.js";
