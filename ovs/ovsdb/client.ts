@@ -56,13 +56,13 @@ export class OvsdbClient extends EventEmitter<ClientEvents> {
   private nextMonitorId = 1;
   private readonly timeoutMs: number;
 
-  private constructor(private readonly options: ClientOptions) {
+  private constructor(options: ClientOptions) {
     super();
     this.timeoutMs = options.timeoutMs ?? 10_000;
   }
 
   /** Connects to "unix:PATH", "tcp:HOST:PORT" or "ssl:HOST:PORT". */
-  static connect(remote: string, options: ClientOptions = {}): Promise<OvsdbClient> {
+  static async connect(remote: string, options: ClientOptions = {}): Promise<OvsdbClient> {
     const parsed = parseRemote(remote);
     const open = () => openStream(parsed, { tls: options.tls, connectTimeoutMs: options.connectTimeoutMs });
     return OvsdbClient.overStreams(open, options);

@@ -63,7 +63,7 @@ describe("JsonValueSplitter", () => {
         const expected = msgs.map((m) => JSON.parse(JSON.stringify(m)) as unknown);
         for (let cut = 0; cut <= bytes.length; cut++) expect(feed(bytes, [cut])).toEqual(expected);
       }),
-      { numRuns: 30 },
+      { numRuns: 20 },
     );
   });
 
