@@ -1,0 +1,175 @@
+/**
+ * IP address management on top of the store. An address is held by exactly one lease record,
+ * leases/<network>/<subnet>/<ip>, created with createIfAbsent: uniqueness never depends on a
+ * process's memory. An attachment record lists a container interface's leases; it is written last,
+ * so a crash leaves at most leases without an attachment, which release() and gc() clean up.
+ */
+import { formatIp } from "../model/ip.js";
+import { ATTACHMENTS_PREFIX, LEASES_PREFIX, attachmentKey, leaseKey, subnetLeasePrefix } from "../model/keys.js";
+import type { Store, StoreRecord } from "../store/types.js";
+import { allocatedAddress, ipValue } from "./addresses.js";
+import { candidates } from "./candidates.js";
+import { IpamError } from "./errors.js";
+import { loadNetworkView, subnetStillValid, type NetworkView, type SubnetView } from "./network-view.js";
+import { resolveTargets, type Target } from "./targets.js";
+import type { AllocateRequest, Allocation, AttachmentRecord, Lease, LeaseFilter } from "./types.js";
+
+const NAME_PART = /^[^/\s]{1,253}$/;
+
+export class Ipam {
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Allocates one address per target subnet, or returns the existing allocation of this interface. */
+  async allocate(req: AllocateRequest): Promise<Allocation> {
+    if (!NAME_PART.test(req.containerId) || !NAME_PART.test(req.ifname)) {
+      throw new IpamError("invalid-request", `containerId and ifname must be non-empty and contain no "/" or spaces`);
+    }
+    const view = await loadNetworkView(this.store, req.network);
+    const existing = await this.existingAllocation(view, req);
+    if (existing) return existing;
+    const targets = resolveTargets(view, req);
+    const created: StoreRecord<Lease>[] = [];
+    try {
+      for (const target of targets) created.push(await this.lease(view, target, req));
+      for (const target of targets) {
+        if (!(await subnetStillValid(this.store, target.subnet))) {
+          throw new IpamError("terminating", `subnet "${target.subnet.def.metadata.name}" changed or is being deleted; try again`);
+        }
+      }
+      const record: AttachmentRecord = {
+        containerId: req.containerId,
+        ifname: req.ifname,
+        network: req.network,
+        leases: created.map((l) => l.key),
+        time: this.now().toISOString(),
+        ...(req.owner !== undefined ? { owner: req.owner } : {}),
+      };
+      const written = await this.store.createIfAbsent(attachmentKey(req.containerId, req.ifname), record);
+      if (!written.ok) {
+        // The same interface was allocated concurrently: keep the winner's addresses.
+        await this.rollback(created);
+        const winner = await this.existingAllocation(view, req);
+        if (winner) return winner;
+        throw new IpamError("conflict", `${req.containerId}/${req.ifname} was allocated concurrently; try again`);
+      }
+      return this.toAllocation(view, req, created.map((l) => l.value));
+    } catch (err) {
+      await this.rollback(created);
+      throw err;
+    }
+  }
+
+  private async lease(view: NetworkView, target: Target, req: AllocateRequest): Promise<StoreRecord<Lease>> {
+    const sub = target.subnet;
+    const make = (ip: bigint, kind: Lease["kind"]): Lease => ({
+      network: req.network,
+      subnet: sub.def.metadata.name,
+      ip: formatIp(sub.layout.cidr.family, ip),
+      containerId: req.containerId,
+      ifname: req.ifname,
+      ...(req.owner !== undefined ? { owner: req.owner } : {}),
+      kind,
+      time: this.now().toISOString(),
+    });
+    if (target.fixed) {
+      const lease = make(target.fixed.ip, target.fixed.kind);
+      const res = await this.store.createIfAbsent(leaseKey(lease.network, lease.subnet, lease.ip), lease);
+      if (res.ok) return res.record;
+      // Left by an earlier attempt of this same interface that crashed: it is ours.
+      if (res.current && this.heldBy(res.current.value, req)) return res.current;
+      const holder = res.current?.value;
+      const owner = holder?.owner !== undefined ? ` (owner "${holder.owner}")` : "";
+      throw new IpamError("taken", `IP ${lease.ip} in subnet "${lease.subnet}" is already held by container ${holder?.containerId}/${holder?.ifname}${owner}`, lease.ip);
+    }
+    const prefix = subnetLeasePrefix(req.network, sub.def.metadata.name);
+    const { records } = await this.store.list<Lease>(prefix);
+    const taken = new Set<bigint>();
+    let hint: StoreRecord<Lease> | undefined;
+    for (const rec of records) {
+      if (this.heldBy(rec.value, req)) return rec;
+      const v = ipValue(rec.value.ip);
+      if (v !== undefined) taken.add(v);
+      if (rec.value.kind === "dynamic" && (!hint || rec.revision > hint.revision)) hint = rec;
+    }
+    for (const ip of candidates(sub.layout, hint ? ipValue(hint.value.ip) : undefined)) {
+      if (taken.has(ip)) continue;
+      const lease = make(ip, "dynamic");
+      const res = await this.store.createIfAbsent(leaseKey(lease.network, lease.subnet, lease.ip), lease);
+      if (res.ok) return res.record;
+      taken.add(ip); // lost a race for it: try the next one
+    }
+    throw new IpamError("full", `subnet "${sub.def.metadata.name}" (${sub.def.spec.cidr}) of network "${req.network}" has no free address left`);
+  }
+
+  private heldBy(lease: Lease, req: AllocateRequest): boolean {
+    return lease.containerId === req.containerId && lease.ifname === req.ifname;
+  }
+
+  private async rollback(created: StoreRecord<Lease>[]): Promise<void> {
+    for (const rec of created.splice(0)) await this.store.delete(rec.key, rec.revision);
+  }
+
+  private async existingAllocation(view: NetworkView, req: AllocateRequest): Promise<Allocation | undefined> {
+    const att = await this.store.get<AttachmentRecord>(attachmentKey(req.containerId, req.ifname));
+    if (!att) return undefined;
+    if (att.value.network !== req.network) {
+      throw new IpamError("conflict", `${req.containerId}/${req.ifname} is already attached to network "${att.value.network}"`);
+    }
+    const leases: Lease[] = [];
+    for (const key of att.value.leases) {
+      const lease = await this.store.get<Lease>(key);
+      if (lease && lease.value.containerId === req.containerId && lease.value.ifname === req.ifname) leases.push(lease.value);
+    }
+    for (const text of req.ips ?? []) {
+      const wanted = ipValue(text.split("/")[0] ?? "");
+      if (!leases.some((l) => ipValue(l.ip) === wanted)) {
+        throw new IpamError("conflict", `${req.containerId}/${req.ifname} already holds ${leases.map((l) => l.ip).join(", ")}, not ${text}; release it first`, text);
+      }
+    }
+    return this.toAllocation(view, req, leases);
+  }
+
+  private toAllocation(view: NetworkView, req: AllocateRequest, leases: Lease[]): Allocation {
+    const addresses = leases.map((lease) => {
+      const sub = view.subnets.find((s) => s.def.metadata.name === lease.subnet) as SubnetView;
+      return allocatedAddress(sub, lease);
+    });
+    return { network: req.network, containerId: req.containerId, ifname: req.ifname, ...(req.owner !== undefined ? { owner: req.owner } : {}), addresses };
+  }
+
+  /**
+   * Releases every address of a container interface. Idempotent: releasing again, or releasing
+   * something never allocated, returns an empty list. Also frees leases a crashed allocate left.
+   */
+  async release(containerId: string, ifname: string): Promise<string[]> {
+    const att = await this.store.get<AttachmentRecord>(attachmentKey(containerId, ifname));
+    const scope = att ? `${LEASES_PREFIX}${att.value.network}/` : LEASES_PREFIX;
+    const released: string[] = [];
+    for (const rec of (await this.store.list<Lease>(scope)).records) {
+      if (rec.value.containerId !== containerId || rec.value.ifname !== ifname) continue;
+      if ((await this.store.delete(rec.key, rec.revision)).ok) released.push(rec.value.ip);
+    }
+    if (att) await this.store.delete(att.key, att.revision);
+    return released;
+  }
+
+  async leases(filter: LeaseFilter = {}): Promise<Lease[]> {
+    const prefix = filter.network ? (filter.subnet ? subnetLeasePrefix(filter.network, filter.subnet) : `${LEASES_PREFIX}${filter.network}/`) : LEASES_PREFIX;
+    return (await this.store.list<Lease>(prefix)).records
+      .map((r) => r.value)
+      .filter(
+        (l) =>
+          (filter.subnet === undefined || l.subnet === filter.subnet) &&
+          (filter.containerId === undefined || l.containerId === filter.containerId) &&
+          (filter.ifname === undefined || l.ifname === filter.ifname) &&
+          (filter.owner === undefined || l.owner === filter.owner),
+      );
+  }
+
+  async attachments(): Promise<AttachmentRecord[]> {
+    return (await this.store.list<AttachmentRecord>(ATTACHMENTS_PREFIX)).records.map((r) => r.value);
+  }
+}
