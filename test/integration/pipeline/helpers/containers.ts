@@ -35,6 +35,8 @@ export async function attachContainer(sandbox: OvsSandbox, bridge: string, spec:
   await createNetns(netns);
   const inNs = (...args: string[]) => execInNetns(netns, "ip", args);
   await run("ip", ["link", "add", hostIf, "netns", sandbox.netns, "type", "veth", "peer", "name", "eth0", "netns", netns]);
+  // The host end is only a switch port: its own IPv6 stack would talk to the container directly.
+  await sandbox.execInHost("sysctl", ["-qw", `net.ipv6.conf.${hostIf}.disable_ipv6=1`]);
   await sandbox.execInHost("ip", ["link", "set", hostIf, "up"]);
   await inNs("link", "set", "eth0", "address", spec.mac);
   // The userspace datapath does not complete checksums a veth leaves to offload.

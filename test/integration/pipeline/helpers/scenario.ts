@@ -71,7 +71,8 @@ export function scenarioInput(policies: PolicyInput[] = [acmePolicy()]): Pipelin
 export interface World {
   sandbox: OvsSandbox;
   applier: OfctlFlowApplier;
-  c: Record<string, Container>;
+  /** A container by its logical name (a1, a2, b1, g1, r1, r2, r3). */
+  c(name: string): Container;
   /** Compiles `input` and converges the bridge to it; returns what changed. */
   sync(input?: PipelineInput): Promise<FlowDiff>;
   stop(): Promise<void>;
@@ -101,5 +102,10 @@ export async function startWorld(prefix: string): Promise<World> {
     if (problems.length > 0) throw new Error(`pipeline input problems: ${problems.join("; ")}`);
     return syncFlows(applier, flows);
   };
-  return { sandbox, applier, c: Object.fromEntries(containers.map((c) => [c.name, c])), sync, stop };
+  const c = (name: string) => {
+    const found = containers.find((x) => x.name === name);
+    if (!found) throw new Error(`no container ${name}`);
+    return found;
+  };
+  return { sandbox, applier, c, sync, stop };
 }

@@ -74,3 +74,10 @@ export async function countFrames(at: Container, patternHex: string, during: () 
 export function stopAll(children: readonly ChildProcess[]): void {
   for (const child of children) if (child.exitCode === null && child.pid !== undefined) child.kill("SIGKILL");
 }
+
+/** The TTL of the echo reply (64 from Linux; 63 once routed through the distributed gateway). */
+export async function pingReplyTtl(from: Container, host: string): Promise<number | undefined> {
+  const result = await runFull("ip", ["netns", "exec", from.netns, "ping", "-c", "1", "-W", "1", host], { okExitCodes: [1, 2] });
+  const ttl = /ttl=(\d+)/.exec(result.stdout);
+  return ttl ? Number(ttl[1]) : undefined;
+}
