@@ -10,6 +10,7 @@ export const ApiPath = {
   attachments: "/v1/attachments",
   attachment: (containerId: string, ifname: string) => `/v1/attachments/${encodeURIComponent(containerId)}/${encodeURIComponent(ifname)}`,
   attachmentFlows: (containerId: string, ifname: string) => `${ApiPath.attachment(containerId, ifname)}/flows`,
+  applyDefinitions: "/v1/definitions",
   definitions: (kind: string) => `/v1/definitions/${encodeURIComponent(kind)}`,
   definition: (kind: string, name: string) => `/v1/definitions/${encodeURIComponent(kind)}/${encodeURIComponent(name)}`,
   leases: "/v1/leases",
