@@ -53,11 +53,13 @@ export class Controller {
       const ipam = new Ipam(store);
       const watcher = await PortWatcher.start(ovsdb, config.bridge);
       const applier = new OfctlFlowApplier({ target: config.openflowTarget, env: { ...process.env, ...config.openflowEnv } });
-      let controller: Controller | undefined;
-      const reconciler = new Reconciler({ applier, desired: () => controller!.desiredFlows() });
-      const attachments = new AttachmentService(ipam, () => controller!.definitionSet);
+      // The reconciler and attachments read the controller's current state through these closures.
+      const self: { controller?: Controller } = {};
+      const reconciler = new Reconciler({ applier, desired: () => self.controller!.desiredFlows() });
+      const attachments = new AttachmentService(ipam, () => self.controller!.definitionSet);
       const gc = new GarbageCollector({ ipam, ovsdb, watcher, bridge: config.bridge, graceMs: config.leaseGraceMs, log });
-      controller = new Controller(config, log, store, ovsdb, definitions, ipam, attachments, watcher, reconciler, gc);
+      const controller = new Controller(config, log, store, ovsdb, definitions, ipam, attachments, watcher, reconciler, gc);
+      self.controller = controller;
       await controller.run();
       return controller;
     } catch (err) {
