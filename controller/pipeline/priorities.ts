@@ -6,20 +6,20 @@ export const PRIORITY = {
   normal: 100,
   /** A specific answer that must beat a generic drop in the same table (ARP/ND replies). */
   specific: 200,
-  /** Generic drops inside a table whose miss passes traffic on (ARP, ND, MLD in neighbor). */
+  /** Generic drops inside a table whose miss passes traffic on (ARP, ND, MLD in Neighbor). */
   genericDrop: 50,
-  /** acl: conntrack state (invalid drops, established/related pass): above every rule. */
+  /** Acl: conntrack state (invalid drops, established/related pass): above every rule. */
   aclState: 65000,
-  /** acl: policy rules occupy [aclRuleFloor, aclRuleTop], first rule of a tenant at the top. */
+  /** Acl: policy rules occupy [aclRuleFloor, aclRuleTop], first rule of a tenant at the top. */
   aclRuleTop: 60000,
   aclRuleFloor: 10001,
-  /** acl: same-subnet traffic passes unless a rule denied it. */
+  /** Acl: same-subnet traffic passes unless a rule denied it. */
   aclIntraSubnet: 3000,
-  /** acl: the network's default for traffic between its subnets. */
+  /** Acl: the network's default for traffic between its subnets. */
   aclNetworkDefault: 2000,
-  /** l3_gateway / egress_conntrack: traffic that stays inside one network. */
+  /** L3Gateway / EgressConntrack: traffic that stays inside one network. */
   sameNetwork: 100,
-  /** l3_gateway: frames addressed to the gateway MAC of the source subnet. */
+  /** L3Gateway: frames addressed to the gateway MAC of the source subnet. */
   routed: 200,
 } as const;
 

@@ -5,7 +5,7 @@
 export const REG = {
   /** Source network id (classifier). Its low 16 bits are the conntrack zone. */
   srcNetwork: 0,
-  /** Source subnet id (spoof_guard; 0 for link-local IPv6 sources). */
+  /** Source subnet id (SpoofGuard; 0 for link-local IPv6 sources). */
   srcSubnet: 1,
   /** Tenant id of the source port (classifier). */
   tenant: 2,
@@ -13,7 +13,7 @@ export const REG = {
   dstSubnet: 3,
   /** Destination network id (destination); conntrack zone of routed traffic's egress side. */
   dstNetwork: 4,
-  /** Output port (l2_forward). */
+  /** Output port (L2Forward). */
   outPort: 5,
 } as const;
 

@@ -5,20 +5,20 @@
  * on OVS's table-miss default and the pipeline fails closed.
  */
 export const TABLES = [
-  { id: 0, name: "classifier", miss: "drop", doc: "in_port (untagged frames only) -> network, tenant registers; unknown ports and 802.1Q-tagged frames drop" },
-  { id: 10, name: "spoof_guard", miss: "drop", doc: "source MAC + source IPv4/IPv6 (and ARP sha/spa) must be the port's own; sets the source subnet" },
-  { id: 20, name: "neighbor", miss: { goto: "destination" }, doc: "answers ARP requests and IPv6 neighbor solicitations for gateways and known endpoints; other ARP/ND/MLD drop" },
-  { id: 21, name: "nd_reply", miss: "drop", doc: "completes a neighbor advertisement (target link-layer address) and sends it back" },
-  { id: 30, name: "destination", miss: "drop", doc: "destination IP -> destination subnet and network, within the source's tenant only" },
-  { id: 40, name: "conntrack", miss: "drop", doc: "conntrack in the source network's zone" },
-  { id: 50, name: "acl", miss: "drop", doc: "established/related pass, invalid drop; new connections: policy rules, then subnet and network defaults" },
-  { id: 51, name: "acl_commit", miss: "drop", doc: "commits an allowed new connection in the source network's zone" },
-  { id: 60, name: "l3_gateway", miss: "drop", doc: "frames to the source subnet's gateway MAC are routed; others stay inside their network" },
-  { id: 61, name: "l3_route", miss: "drop", doc: "distributed gateway: destination MAC = endpoint, source MAC = its gateway, dec_ttl" },
-  { id: 70, name: "egress_conntrack", miss: "drop", doc: "traffic routed into another network is tracked in that network's zone too" },
-  { id: 71, name: "egress_state", miss: "drop", doc: "commits new routed connections in the destination zone; established/related pass" },
-  { id: 80, name: "l2_forward", miss: "drop", doc: "(network, destination MAC, destination IP) -> output port" },
-  { id: 90, name: "output", miss: "drop", doc: "outputs to the port chosen by l2_forward" },
+  { id: 0, name: "Classifier", miss: "drop", doc: "in_port (untagged frames only) -> network, tenant registers; unknown ports and 802.1Q-tagged frames drop" },
+  { id: 10, name: "SpoofGuard", miss: "drop", doc: "source MAC + source IPv4/IPv6 (and ARP sha/spa) must be the port's own; sets the source subnet" },
+  { id: 20, name: "Neighbor", miss: { goto: "Destination" }, doc: "answers ARP requests and IPv6 neighbor solicitations for gateways and known endpoints; other ARP/ND/MLD drop" },
+  { id: 21, name: "NdReply", miss: "drop", doc: "completes a neighbor advertisement (target link-layer address) and sends it back" },
+  { id: 30, name: "Destination", miss: "drop", doc: "destination IP -> destination subnet and network, within the source's tenant only" },
+  { id: 40, name: "Conntrack", miss: "drop", doc: "conntrack in the source network's zone" },
+  { id: 50, name: "Acl", miss: "drop", doc: "established/related pass, invalid drop; new connections: policy rules, then subnet and network defaults" },
+  { id: 51, name: "AclCommit", miss: "drop", doc: "commits an allowed new connection in the source network's zone" },
+  { id: 60, name: "L3Gateway", miss: "drop", doc: "frames to the source subnet's gateway MAC are routed; others stay inside their network" },
+  { id: 61, name: "L3Route", miss: "drop", doc: "distributed gateway: destination MAC = endpoint, source MAC = its gateway, dec_ttl" },
+  { id: 70, name: "EgressConntrack", miss: "drop", doc: "traffic routed into another network is tracked in that network's zone too" },
+  { id: 71, name: "EgressState", miss: "drop", doc: "commits new routed connections in the destination zone; established/related pass" },
+  { id: 80, name: "L2Forward", miss: "drop", doc: "(network, destination MAC, destination IP) -> output port" },
+  { id: 90, name: "Output", miss: "drop", doc: "outputs to the port chosen by L2Forward" },
 ] as const satisfies readonly { id: number; name: string; miss: "drop" | { goto: string }; doc: string }[];
 
 export type TableSpec = (typeof TABLES)[number];

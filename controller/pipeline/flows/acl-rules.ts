@@ -1,5 +1,5 @@
 /**
- * acl policy rules. A rule is three independent dimensions — source peers, destination peers,
+ * Acl policy rules. A rule is three independent dimensions — source peers, destination peers,
  * service (protocol + port masks) — each a list of matches. Every match carries the tenant
  * register, so rules of different tenants never overlap even at equal priorities.
  *
@@ -47,7 +47,7 @@ export function serviceMatches(service: RuleService): Match[] {
 }
 
 function ruleActions(rule: Rule): readonly Action[] {
-  return rule.action === "allow" ? [goto("acl_commit")] : DROP;
+  return rule.action === "allow" ? [goto("AclCommit")] : DROP;
 }
 
 export function ruleFlows(rule: Rule): Flow[] {
@@ -55,7 +55,7 @@ export function ruleFlows(rule: Rule): Flow[] {
   const dims = [sourceMatches(rule.from), destinationMatches(rule.to), serviceMatches(rule.service)].filter((d) => d.length > 0);
   const sum = dims.reduce((n, d) => n + d.length, 0);
   const product = dims.reduce((n, d) => n * d.length, 1);
-  const make = (match: Match, actions: readonly Action[]) => flow("acl", rule.priority, PURPOSE.aclRule, match, actions);
+  const make = (match: Match, actions: readonly Action[]) => flow("Acl", rule.priority, PURPOSE.aclRule, match, actions);
 
   if (dims.length < 2 || product <= sum + 1) {
     let combos: Match[] = [tenant];

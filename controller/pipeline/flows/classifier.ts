@@ -1,5 +1,5 @@
 /**
- * classifier: a known port's untagged frames get their network and tenant registers. Frames with an
+ * Classifier: a known port's untagged frames get their network and tenant registers. Frames with an
  * 802.1Q header match nothing here and drop: OVS does not apply an access port's `tag` to frames
  * handled by explicit flows, so a container's own VLAN tag would otherwise reach the pipeline.
  */
@@ -10,9 +10,9 @@ import { PURPOSE } from "../purposes.js";
 import { flow, goto, setReg } from "./build.js";
 
 export function classifierPortFlow(port: Port): Flow {
-  return flow("classifier", PRIORITY.normal, PURPOSE.classifierPort, { inPort: port.ofport, untagged: true }, [
+  return flow("Classifier", PRIORITY.normal, PURPOSE.classifierPort, { inPort: port.ofport, untagged: true }, [
     setReg("srcNetwork", port.network.id),
     setReg("tenant", port.network.tenantId),
-    goto("spoof_guard"),
+    goto("SpoofGuard"),
   ]);
 }

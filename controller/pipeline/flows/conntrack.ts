@@ -1,6 +1,6 @@
 /**
- * conntrack: every IP packet is tracked in its source network's zone (reg srcNetwork, low 16 bits),
- * so tenants with identical addresses never share connection state; acl continues after recirculation.
+ * Conntrack: every IP packet is tracked in its source network's zone (reg srcNetwork, low 16 bits),
+ * so tenants with identical addresses never share connection state; Acl continues after recirculation.
  */
 import type { Flow } from "../../../ovs/openflow/flow.js";
 import { tableId } from "../tables.js";
@@ -11,6 +11,6 @@ import { flow } from "./build.js";
 
 export function conntrackFlows(): Flow[] {
   return (["ip", "ipv6"] as const).map((protocol) =>
-    flow("conntrack", PRIORITY.normal, PURPOSE.conntrack, { protocol }, [{ kind: "ct", zoneReg: REG.srcNetwork, table: tableId("acl") }]),
+    flow("Conntrack", PRIORITY.normal, PURPOSE.conntrack, { protocol }, [{ kind: "ct", zoneReg: REG.srcNetwork, table: tableId("Acl") }]),
   );
 }

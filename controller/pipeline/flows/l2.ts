@@ -1,5 +1,5 @@
 /**
- * l2_forward + output: a frame leaves through the port that owns both its destination MAC and its
+ * L2Forward + Output: a frame leaves through the port that owns both its destination MAC and its
  * destination IP in the destination network. Unknown unicast, broadcast and multicast match
  * nothing and drop: ARP and ND are answered by flows, so nothing needs flooding.
  */
@@ -17,9 +17,9 @@ export function l2EndpointFlow(endpoint: Endpoint): Flow {
     endpoint.family === 4
       ? { protocol: "ip" as const, regs: network, ethDst: port.mac, ipv4Dst: endpoint.address }
       : { protocol: "ipv6" as const, regs: network, ethDst: port.mac, ipv6Dst: endpoint.address };
-  return flow("l2_forward", PRIORITY.normal, PURPOSE.l2Endpoint, match, [setReg("outPort", port.ofport), goto("output")]);
+  return flow("L2Forward", PRIORITY.normal, PURPOSE.l2Endpoint, match, [setReg("outPort", port.ofport), goto("Output")]);
 }
 
 export function outputFlow(): Flow {
-  return flow("output", PRIORITY.normal, PURPOSE.output, {}, [{ kind: "outputReg", reg: REG.outPort }]);
+  return flow("Output", PRIORITY.normal, PURPOSE.output, {}, [{ kind: "outputReg", reg: REG.outPort }]);
 }

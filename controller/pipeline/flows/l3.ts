@@ -1,5 +1,5 @@
 /**
- * l3_gateway + l3_route: the distributed gateway. A frame addressed to its source subnet's gateway
+ * L3Gateway + L3Route: the distributed gateway. A frame addressed to its source subnet's gateway
  * MAC is routed: the destination MAC becomes the endpoint's, the source MAC the gateway MAC of the
  * endpoint's subnet, the TTL / hop limit drops by one. A frame not sent to the gateway stays in its
  * own network (bridged); one that would cross networks without the gateway drops.
@@ -11,21 +11,21 @@ import { PURPOSE } from "../purposes.js";
 import { flow, goto, regs } from "./build.js";
 
 export function l3GatewayFlow(subnet: Subnet): Flow {
-  return flow("l3_gateway", PRIORITY.routed, PURPOSE.l3Gateway, { regs: regs({ srcSubnet: subnet.id }), ethDst: subnet.gatewayMac }, [goto("l3_route")]);
+  return flow("L3Gateway", PRIORITY.routed, PURPOSE.l3Gateway, { regs: regs({ srcSubnet: subnet.id }), ethDst: subnet.gatewayMac }, [goto("L3Route")]);
 }
 
 export function l3SameNetworkFlow(network: Network): Flow {
-  return flow("l3_gateway", PRIORITY.sameNetwork, PURPOSE.l3SameNetwork, { regs: regs({ srcNetwork: network.id, dstNetwork: network.id }) }, [goto("l2_forward")]);
+  return flow("L3Gateway", PRIORITY.sameNetwork, PURPOSE.l3SameNetwork, { regs: regs({ srcNetwork: network.id, dstNetwork: network.id }) }, [goto("L2Forward")]);
 }
 
 export function l3RouteFlow(endpoint: Endpoint): Flow {
   const network = regs({ dstNetwork: endpoint.subnet.network.id });
   const match =
     endpoint.family === 4 ? { protocol: "ip" as const, regs: network, ipv4Dst: endpoint.address } : { protocol: "ipv6" as const, regs: network, ipv6Dst: endpoint.address };
-  return flow("l3_route", PRIORITY.normal, PURPOSE.l3Route, match, [
+  return flow("L3Route", PRIORITY.normal, PURPOSE.l3Route, match, [
     { kind: "setField", field: "eth_dst", value: endpoint.port.mac },
     { kind: "setField", field: "eth_src", value: endpoint.subnet.gatewayMac },
     { kind: "decTtl" },
-    goto("egress_conntrack"),
+    goto("EgressConntrack"),
   ]);
 }

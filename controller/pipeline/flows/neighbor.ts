@@ -1,11 +1,11 @@
 /**
- * neighbor + nd_reply: ARP and IPv6 neighbor discovery are answered by flows, for the subnets'
+ * Neighbor + NdReply: ARP and IPv6 neighbor discovery are answered by flows, for the subnets'
  * virtual gateways and for every known endpoint of the sender's network. Nothing is flooded: any
- * other ARP, ND or MLD message drops. (DAD probes never get here: spoof_guard drops source ::.)
+ * other ARP, ND or MLD message drops. (DAD probes never get here: SpoofGuard drops source ::.)
  *
  * An ARP request is turned into its reply in place. A neighbor solicitation becomes an
  * advertisement in two steps because OpenFlow checks a set_field's prerequisites against the
- * match: `neighbor` rewrites type, flags, option type and addresses, then `nd_reply` (whose flow
+ * match: `Neighbor` rewrites type, flags, option type and addresses, then `NdReply` (whose flow
  * matches type 136) can write the target link-layer address, which it copies from eth_src.
  */
 import type { Action, Flow } from "../../../ovs/openflow/flow.js";
@@ -36,7 +36,7 @@ export function arpReplyFlow(networkId: number, ip: string, mac: string): Flow {
     { kind: "setField", field: "arp_spa", value: ip },
     { kind: "inPort" },
   ];
-  return flow("neighbor", PRIORITY.specific, PURPOSE.arpReply, { protocol: "arp", regs: regs({ srcNetwork: networkId }), arpOp: ARP_REQUEST, arpTpa: ip }, actions);
+  return flow("Neighbor", PRIORITY.specific, PURPOSE.arpReply, { protocol: "arp", regs: regs({ srcNetwork: networkId }), arpOp: ARP_REQUEST, arpTpa: ip }, actions);
 }
 
 /** Answers a neighbor solicitation for `ip` from network `networkId` with `mac` (router flag for gateways). */
@@ -50,23 +50,23 @@ export function ndReplyFlow(networkId: number, ip: string, mac: string, router: 
     { kind: "setField", field: "eth_src", value: mac },
     { kind: "move", from: "ipv6_src", to: "ipv6_dst" },
     { kind: "setField", field: "ipv6_src", value: ip },
-    goto("nd_reply"),
+    goto("NdReply"),
   ];
-  return flow("neighbor", PRIORITY.specific, PURPOSE.ndReply, { protocol: "icmp6", regs: regs({ srcNetwork: networkId }), icmpType: ND_SOLICIT, ndTarget: ip }, actions);
+  return flow("Neighbor", PRIORITY.specific, PURPOSE.ndReply, { protocol: "icmp6", regs: regs({ srcNetwork: networkId }), icmpType: ND_SOLICIT, ndTarget: ip }, actions);
 }
 
-/** nd_reply: the advertisement's target link-layer address is the MAC it now comes from. */
+/** NdReply: the advertisement's target link-layer address is the MAC it now comes from. */
 export function ndCompleteFlow(): Flow {
-  return flow("nd_reply", PRIORITY.normal, PURPOSE.ndComplete, { protocol: "icmp6", icmpType: ND_ADVERT }, [
+  return flow("NdReply", PRIORITY.normal, PURPOSE.ndComplete, { protocol: "icmp6", icmpType: ND_ADVERT }, [
     { kind: "move", from: "eth_src", to: "nd_tll" },
     { kind: "inPort" },
   ]);
 }
 
-/** Unanswered ARP / ND / MLD drop instead of passing on to destination (the table's miss). */
+/** Unanswered ARP / ND / MLD drop instead of passing on to Destination (the table's miss). */
 export function neighborDropFlows(): Flow[] {
   return [
-    flow("neighbor", PRIORITY.genericDrop, PURPOSE.neighborDrop, { protocol: "arp" }, DROP),
-    ...DROPPED_ICMPV6.map((type) => flow("neighbor", PRIORITY.genericDrop, PURPOSE.neighborDrop, { protocol: "icmp6", icmpType: type }, DROP)),
+    flow("Neighbor", PRIORITY.genericDrop, PURPOSE.neighborDrop, { protocol: "arp" }, DROP),
+    ...DROPPED_ICMPV6.map((type) => flow("Neighbor", PRIORITY.genericDrop, PURPOSE.neighborDrop, { protocol: "icmp6", icmpType: type }, DROP)),
   ];
 }

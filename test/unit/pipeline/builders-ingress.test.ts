@@ -1,4 +1,4 @@
-// Golden ovs-ofctl strings for the ingress half of the pipeline: classifier, spoof_guard, neighbor, destination.
+// Golden ovs-ofctl strings for the ingress half of the pipeline: classifier, SpoofGuard, neighbor, destination.
 import { describe, expect, it } from "vitest";
 import { renderFlow } from "../../../ovs/openflow/render.js";
 import type { Flow } from "../../../ovs/openflow/flow.js";
@@ -27,7 +27,7 @@ describe("table misses", () => {
   });
 });
 
-describe("classifier", () => {
+describe("Classifier", () => {
   it("maps an untagged frame of a known port to its network and tenant", () => {
     const flow = classifierPortFlow(dual);
     expect(renderFlow(flow)).toBe("table=0,priority=100,in_port=4,vlan_tci=0x0000/0x1000 actions=set_field:101->reg0,set_field:7->reg2,goto_table:10");
@@ -35,7 +35,7 @@ describe("classifier", () => {
   });
 });
 
-describe("spoof_guard", () => {
+describe("SpoofGuard", () => {
   it("admits only the port's MAC with its own IPv4 (ARP too), IPv6 and link-local source", () => {
     expect(text(spoofGuardFlows(dual))).toEqual([
       "table=10,priority=100,ip,in_port=4,dl_src=02:00:00:00:00:04,nw_src=10.1.0.11 actions=set_field:1->reg1,goto_table:20",
@@ -51,7 +51,7 @@ describe("spoof_guard", () => {
   });
 });
 
-describe("neighbor", () => {
+describe("Neighbor", () => {
   it("turns an ARP request into the reply, sent back where it came from", () => {
     expect(renderFlow(arpReplyFlow(101, "10.1.0.1", "0a:5d:00:00:00:01"))).toBe(
       "table=20,priority=200,arp,reg0=101,arp_op=1,arp_tpa=10.1.0.1 actions=move:eth_src[]->eth_dst[],set_field:0a:5d:00:00:00:01->eth_src,set_field:2->arp_op,move:arp_sha[]->arp_tha[],set_field:0a:5d:00:00:00:01->arp_sha,move:arp_spa[]->arp_tpa[],set_field:10.1.0.1->arp_spa,in_port",
@@ -74,7 +74,7 @@ describe("neighbor", () => {
   });
 });
 
-describe("destination", () => {
+describe("Destination", () => {
   it("looks the destination up among the tenant's subnets only, longest prefix first", () => {
     expect(renderFlow(destinationSubnetFlow(v4))).toBe("table=30,priority=124,ip,reg2=7,nw_dst=10.1.0.0/24 actions=set_field:1->reg3,set_field:101->reg4,goto_table:40");
     expect(renderFlow(destinationSubnetFlow(v6))).toBe("table=30,priority=164,ipv6,reg2=7,ipv6_dst=fd10:1::/64 actions=set_field:3->reg3,set_field:101->reg4,goto_table:40");

@@ -68,8 +68,8 @@ describe("compilePipeline", () => {
 
   it("names every table", () => {
     expect(pipelineTableNames().map((t) => `${t.id}:${t.name}`)).toEqual([
-      "0:classifier", "10:spoof_guard", "20:neighbor", "21:nd_reply", "30:destination", "40:conntrack", "50:acl", "51:acl_commit",
-      "60:l3_gateway", "61:l3_route", "70:egress_conntrack", "71:egress_state", "80:l2_forward", "90:output",
+      "0:Classifier", "10:SpoofGuard", "20:Neighbor", "21:NdReply", "30:Destination", "40:Conntrack", "50:Acl", "51:AclCommit",
+      "60:L3Gateway", "61:L3Route", "70:EgressConntrack", "71:EgressState", "80:L2Forward", "90:Output",
     ]);
   });
 });
