@@ -1,0 +1,184 @@
+/**
+ * A private lab on one machine: an OVS sandbox (its own ovsdb-server and vswitchd in a "host"
+ * netns), the real controller process with the file store, and containers (network namespaces)
+ * attached through the real plugin binary over the CNI protocol. The demo, the end-to-end tests
+ * and the benchmarks all use it; stop() removes exactly what it made.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { randomBytes } from "node:crypto";
+import { run } from "../../ovs/exec.js";
+import { OvsSandbox } from "../../ovs/sandbox.js";
+import { ControllerClient } from "../api/client.js";
+import { invokePlugin } from "./runtime.js";
+
+export const BRIDGE = "br-int";
+const DIST = resolve(import.meta.dirname ?? ".", "../../dist");
+
+export interface LabOptions {
+  prefix?: string;
+  /** Directory holding ovs-sdn.js and ovs-sdn-controller.js (default: the repository's dist/). */
+  distDir?: string;
+}
+
+export interface AttachmentSpec {
+  network: string;
+  ifname?: string;
+  /** Fixed addresses (runtimeConfig.ips). */
+  ips?: string[];
+  podNamespace?: string;
+  podName?: string;
+}
+
+export interface LabContainer {
+  name: string;
+  netns: string;
+  containerId: string;
+  attachments: Array<{ spec: AttachmentSpec; ifname: string; result: Record<string, unknown> }>;
+}
+
+export class Lab {
+  readonly containers = new Map<string, LabContainer>();
+  readonly client: ControllerClient;
+  private controller: ChildProcess | undefined;
+  private readonly runId = randomBytes(2).toString("hex");
+
+  private constructor(
+    readonly sandbox: OvsSandbox,
+    readonly dir: string,
+    readonly distDir: string,
+  ) {
+    this.client = new ControllerClient(this.apiSocket, 30_000);
+  }
+
+  static async start(options: LabOptions = {}): Promise<Lab> {
+    const distDir = options.distDir ?? DIST;
+    for (const file of ["ovs-sdn.js", "ovs-sdn-controller.js"]) {
+      if (!existsSync(join(distDir, file))) throw new Error(`${join(distDir, file)} is missing: run npm run build`);
+    }
+    const sandbox = await OvsSandbox.start({ prefix: options.prefix ?? "lab" });
+    const lab = new Lab(sandbox, mkdtempSync(join(tmpdir(), "ovs-sdn-lab-")), distDir);
+    try {
+      mkdirSync(lab.cniPath);
+      for (const plugin of readdirSync("/usr/lib/cni")) symlinkSync(join("/usr/lib/cni", plugin), join(lab.cniPath, plugin));
+      symlinkSync(join(distDir, "ovs-sdn.js"), join(lab.cniPath, "ovs-sdn"));
+      await lab.startController();
+      return lab;
+    } catch (err) {
+      await lab.stop();
+      throw err;
+    }
+  }
+
+  get apiSocket(): string {
+    return join(this.dir, "controller.sock");
+  }
+  get cniPath(): string {
+    return join(this.dir, "bin");
+  }
+  get controllerLog(): string {
+    return join(this.dir, "controller.log");
+  }
+
+  /** Starts the controller in the host netns; resolves once its API answers. */
+  async startController(): Promise<void> {
+    const args = [
+      join(this.distDir, "ovs-sdn-controller.js"),
+      "--datapath-type", "netdev",
+      "--ovsdb", this.sandbox.dbRemote,
+      "--openflow-target", `unix:${this.sandbox.mgmtSocket(BRIDGE)}`,
+      "--api-socket", this.apiSocket,
+      "--data-dir", join(this.dir, "store"),
+      "--log-file", this.controllerLog,
+    ];
+    const child = spawn("ip", ["netns", "exec", this.sandbox.netns, process.execPath, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    this.controller = child;
+    let stderr = "";
+    child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));
+    for (let attempt = 0; attempt < 300; attempt++) {
+      if (child.exitCode !== null) throw new Error(`controller exited with ${child.exitCode}: ${stderr.trim()}`);
+      if (await this.client.status().then(() => true, () => false)) return;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`controller did not answer on ${this.apiSocket} within 15 s: ${stderr.trim()}`);
+  }
+
+  /** Stops the controller (SIGTERM: graceful, flows stay; SIGKILL: a crash). */
+  async stopController(signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+    const child = this.controller;
+    this.controller = undefined;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once("exit", r));
+    child.kill(signal);
+    await exited;
+  }
+
+  applyDefinitions(docs: unknown[]): Promise<unknown> {
+    return this.client.call("POST", "/v1/definitions", docs);
+  }
+
+  /** A managed-mode network config for the plugin. */
+  networkConfig(network: string): Record<string, unknown> {
+    return { cniVersion: "1.1.0", name: network, type: "ovs-sdn", network, bridge: BRIDGE, ovsdb: this.sandbox.dbRemote, controllerSocket: this.apiSocket, timeoutMs: 20_000 };
+  }
+
+  /** A new netns attached to each network in turn (eth0, net1, ...), as Multus would call the plugin. */
+  async addContainer(name: string, specs: AttachmentSpec[]): Promise<LabContainer> {
+    const netns = `lab${this.runId}${name}`.slice(0, 32);
+    await run("ip", ["netns", "add", netns]);
+    const container: LabContainer = { name, netns, containerId: `${this.runId}-${name}`, attachments: [] };
+    this.containers.set(name, container);
+    await run("ip", ["-n", netns, "link", "set", "lo", "up"]);
+    for (const [index, spec] of specs.entries()) {
+      const ifname = spec.ifname ?? (index === 0 ? "eth0" : `net${index}`);
+      const config = { ...this.networkConfig(spec.network), ...(spec.ips ? { runtimeConfig: { ips: spec.ips } } : {}) };
+      const args: Record<string, string> = { IgnoreUnknown: "1" };
+      if (spec.podNamespace) args.K8S_POD_NAMESPACE = spec.podNamespace;
+      if (spec.podName) args.K8S_POD_NAME = spec.podName;
+      const result = await this.plugin("ADD", config, container, ifname, args);
+      container.attachments.push({ spec, ifname, result: result ?? {} });
+    }
+    return container;
+  }
+
+  /** DEL of every attachment (last first), then the netns goes. */
+  async removeContainer(name: string): Promise<void> {
+    const container = this.containers.get(name);
+    if (!container) return;
+    for (const att of [...container.attachments].reverse()) {
+      await this.plugin("DEL", this.networkConfig(att.spec.network), container, att.ifname, {});
+    }
+    await run("ip", ["netns", "del", container.netns]).catch(() => undefined);
+    this.containers.delete(name);
+  }
+
+  plugin(command: "ADD" | "DEL" | "CHECK", config: Record<string, unknown>, container: LabContainer, ifname: string, args: Record<string, string>): Promise<Record<string, unknown> | undefined> {
+    return invokePlugin({ plugin: join(this.cniPath, "ovs-sdn"), command, config, containerId: container.containerId, netns: `/var/run/netns/${container.netns}`, ifname, args, cniPath: this.cniPath, hostNetns: this.sandbox.netns });
+  }
+
+  /** The first address (without prefix) of a container's attachment. */
+  address(name: string, ifname = "eth0", family: 4 | 6 = 4): string {
+    const att = this.containers.get(name)?.attachments.find((a) => a.ifname === ifname);
+    const ips = (att?.result.ips ?? []) as Array<{ address: string }>;
+    const found = ips.map((i) => i.address.split("/")[0]!).find((a) => (family === 6) === a.includes(":"));
+    if (!found) throw new Error(`${name}/${ifname} has no IPv${family} address`);
+    return found;
+  }
+
+  exec(name: string, cmd: string, args: string[]): Promise<string> {
+    const container = this.containers.get(name);
+    if (!container) throw new Error(`no container ${name}`);
+    return run(cmd, args, { netns: container.netns });
+  }
+
+  /** Removes every container (best effort DEL first), the controller, the sandbox and the dir. */
+  async stop(): Promise<void> {
+    for (const name of [...this.containers.keys()]) await this.removeContainer(name).catch(() => undefined);
+    for (const c of this.containers.values()) await run("ip", ["netns", "del", c.netns]).catch(() => undefined);
+    await this.stopController();
+    await this.sandbox.stop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
