@@ -1,8 +1,14 @@
 /**
- * Logging never touches stdout (it carries the CNI result). With logFile or logLevel configured the
- * plugin loads pino (to the file, else stderr); without, a few-line stderr writer reports warnings
- * and errors only, which keeps pino's ~15 ms of module loading off every call.
+ * Logging never touches stdout (it carries the CNI result). Lines are JSON in pino's format (level
+ * numbers, time, pid, msg, fields), written synchronously to the configured logFile or to stderr.
+ * The plugin does not bundle pino itself: even unused, its code costs ≈ 6 ms of every call's
+ * start-up (docs/performance-plugin.md); a short-lived process needs none of its machinery.
+ * Default (no logFile, no logLevel): warnings and errors on stderr.
  */
+import { closeSync, openSync, writeSync } from "node:fs";
+import { dirname } from "node:path";
+import { mkdirSync } from "node:fs";
+
 export type LogFn = (fields: Record<string, unknown>, msg: string) => void;
 
 export interface Logger {
@@ -10,32 +16,45 @@ export interface Logger {
   info: LogFn;
   warn: LogFn;
   error: LogFn;
-  /** Writes out anything buffered; call before exiting. */
-  flush(): void;
+  /** Releases the log file; call before exiting. */
+  close(): void;
 }
 
-const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity } as const;
+export const LEVELS = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60, silent: Infinity } as const;
+export type LevelName = keyof typeof LEVELS;
 
-/** The default: JSON lines on stderr at warn and above. */
-export function stderrLogger(context: Record<string, unknown>): Logger {
-  const write = (level: number) => (fields: Record<string, unknown>, msg: string) => {
-    process.stderr.write(`${JSON.stringify({ level, time: Date.now(), ...context, ...fields, msg })}\n`);
-  };
-  const skip: LogFn = () => undefined;
-  return { debug: skip, info: skip, warn: write(LEVELS.warn), error: write(LEVELS.error), flush: () => undefined };
+export interface LoggerOptions {
+  /** Absolute path; created (with its directory) and appended to. Default: stderr. */
+  file?: string | undefined;
+  level?: string | undefined;
+  context: Record<string, unknown>;
 }
 
-export async function pinoLogger(options: { file: string | undefined; level: string | undefined; context: Record<string, unknown> }): Promise<Logger> {
-  const { default: pino } = await import("pino");
-  const dest = pino.destination({ dest: options.file ?? 2, sync: true, mkdir: true, append: true });
-  // ms: time since the process started, to see where a slow call spends it.
-  const log = pino({ level: options.level ?? "info", base: { pid: process.pid, ...options.context }, mixin: () => ({ ms: Math.round(performance.now()) }) }, dest);
+/** Throws if the file cannot be opened (the caller falls back to stderr). */
+export function createLogger(options: LoggerOptions): Logger {
+  const min = LEVELS[(options.level ?? "warn") as LevelName] ?? LEVELS.warn;
+  let fd = 2;
+  if (options.file !== undefined) {
+    mkdirSync(dirname(options.file), { recursive: true });
+    fd = openSync(options.file, "a", 0o640);
+  }
+  const base = { pid: process.pid, ...options.context };
+  const at = (level: number): LogFn =>
+    level < min
+      ? () => undefined
+      : (fields, msg) => {
+          // ms: time since the process started, to see where a slow call spends it.
+          writeSync(fd, `${JSON.stringify({ level, time: Date.now(), ms: Math.round(performance.now()), ...base, ...fields, msg })}\n`);
+        };
   return {
-    debug: (f, m) => log.debug(f, m),
-    info: (f, m) => log.info(f, m),
-    warn: (f, m) => log.warn(f, m),
-    error: (f, m) => log.error(f, m),
-    flush: () => dest.flushSync(),
+    debug: at(LEVELS.debug),
+    info: at(LEVELS.info),
+    warn: at(LEVELS.warn),
+    error: at(LEVELS.error),
+    close: () => {
+      if (fd !== 2) closeSync(fd);
+      fd = 2;
+    },
   };
 }
 

@@ -10,7 +10,7 @@ import { CniCode, CniError } from "./cni/errors.js";
 import { formatResult } from "./cni/result.js";
 import { atLeast } from "./cni/versions.js";
 import { acquireLock } from "./lock.js";
-import { errorFields, pinoLogger, stderrLogger, type Logger } from "./log.js";
+import { createLogger, errorFields, type Logger } from "./log.js";
 import { standaloneSource } from "./source/standalone.js";
 import { cmdAdd } from "./verbs/add.js";
 import { cmdCheck } from "./verbs/check.js";
@@ -35,12 +35,11 @@ function versionJson(bytes: Uint8Array): unknown {
   }
 }
 
-async function makeLogger(file: string | undefined, level: string | undefined, context: Record<string, unknown>): Promise<Logger> {
-  if (file === undefined && level === undefined) return stderrLogger(context);
+function makeLogger(file: string | undefined, level: string | undefined, context: Record<string, unknown>): Logger {
   try {
-    return await pinoLogger({ file, level, context });
+    return createLogger({ file, level, context });
   } catch (err) {
-    const log = stderrLogger(context);
+    const log = createLogger({ level, context });
     log.warn(errorFields(err), `cannot log to ${file}: logging to stderr`);
     return log;
   }
@@ -86,15 +85,15 @@ export async function run(processEnv: NodeJS.ProcessEnv, stdin: Uint8Array): Pro
       throw new CniError(CniCode.IncompatibleVersion, `config version does not allow ${command}`, `${command} needs cniVersion ${minimum} or later, config is ${config.cniVersion}`);
     }
     const cniArgs = parseCniArgs(env.args);
-    log = await makeLogger(config.logFile, config.logLevel, { command, containerId: env.containerId || undefined, ifname: env.ifname || undefined, network: config.name });
+    log = makeLogger(config.logFile, config.logLevel, { command, containerId: env.containerId || undefined, ifname: env.ifname || undefined, network: config.name });
     log.debug({}, "start");
     const result = await dispatch({ env, config, configText: decoded.text, cniArgs, processEnv, log });
-    log.flush();
+    log.close();
     return { stdout: result === undefined ? "" : `${JSON.stringify(result)}\n`, exitCode: 0 };
   } catch (err) {
     const error = err instanceof CniError ? err : new CniError(999, `internal error: ${err instanceof Error ? err.message : String(err)}`);
     log?.error(errorFields(error), "failed");
-    log?.flush();
+    log?.close();
     return { stdout: `${JSON.stringify(error.toResult(version))}\n`, exitCode: 1 };
   }
 }

@@ -1,7 +1,9 @@
 /**
- * The veth pair: created with its container end already inside the netns under CNI_IFNAME, so a
- * name clash there fails the one `ip link add` and leaves nothing behind. The host end gets no
- * IPv6 and answers no ARP (the userspace datapath leaves host-end frames to the host stack too).
+ * The veth pair: one `ip link add` creates it with the container end already inside the netns under
+ * CNI_IFNAME (a name clash there fails it and leaves nothing behind) and the host end up. The host
+ * end gets no IPv6 and answers no ARP (the userspace datapath leaves host-end frames to the host
+ * stack too); the sysctls land before the container end comes up, and until then the host end has
+ * no carrier, so the kernel sends nothing from it in between.
  */
 import { writeFile } from "node:fs/promises";
 import { run } from "../../ovs/exec.js";
@@ -24,17 +26,9 @@ async function linkExists(name: string, timeoutMs: number): Promise<boolean> {
   );
 }
 
-/** Sysctls of a host-netns device, written directly: /proc/sys/net is the opener's netns. */
-async function isolateHostEnd(name: string): Promise<void> {
-  await Promise.all([
-    writeFile(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, "1").catch(() => undefined), // IPv6 may be off host-wide
-    writeFile(`/proc/sys/net/ipv4/conf/${name}/arp_ignore`, "8"),
-  ]);
-}
-
 export async function createVeth(spec: VethSpec): Promise<void> {
   try {
-    await run("ip", ["link", "add", spec.hostName, "address", spec.hostMac, "type", "veth", "peer", "name", spec.ifname, "netns", spec.netnsPath], { timeoutMs: spec.timeoutMs });
+    await run("ip", ["link", "add", spec.hostName, "address", spec.hostMac, "up", "type", "veth", "peer", "name", spec.ifname, "netns", spec.netnsPath], { timeoutMs: spec.timeoutMs });
   } catch (err) {
     const stderr = stderrOf(err);
     if (/File exists/.test(stderr)) {
@@ -47,13 +41,15 @@ export async function createVeth(spec: VethSpec): Promise<void> {
   }
 }
 
-/** Brings the host end up once it is isolated; run after createVeth. */
-export async function enableHostEnd(name: string, timeoutMs: number): Promise<void> {
+/** Takes IPv6 and ARP replies away from the host end; run right after createVeth. */
+export async function isolateHostEnd(name: string): Promise<void> {
   try {
-    await isolateHostEnd(name);
-    await run("ip", ["link", "set", "dev", name, "up"], { timeoutMs });
+    await Promise.all([
+      writeFile(`/proc/sys/net/ipv6/conf/${name}/disable_ipv6`, "1").catch(() => undefined), // IPv6 may be off host-wide
+      writeFile(`/proc/sys/net/ipv4/conf/${name}/arp_ignore`, "8"),
+    ]);
   } catch (err) {
-    throw new LinkError(`bringing host interface ${name} up failed`, stderrOf(err), { cause: err });
+    throw new LinkError(`isolating host interface ${name} failed`, (err as Error).message, { cause: err });
   }
 }
 

@@ -10,7 +10,7 @@ import type { CniResult } from "../cni/types.js";
 import { configureContainer } from "../link/container.js";
 import { hostIfName, hostMac } from "../link/names.js";
 import { netnsState } from "../link/netns.js";
-import { createVeth, deleteVeth, enableHostEnd } from "../link/veth.js";
+import { createVeth, deleteVeth, isolateHostEnd } from "../link/veth.js";
 import { attachPort, bridgeDatapath, detachPort, openOvsdb } from "../ovs/port.js";
 import type { OvsdbClient } from "../../ovs/ovsdb/index.js";
 import type { AttachmentSource } from "../source/types.js";
@@ -41,9 +41,8 @@ export async function cmdAdd(ctx: VerbContext, source: AttachmentSource): Promis
     const makeVeth = async () => {
       await createVeth({ hostName, hostMac: hostMac(env.containerId, env.ifname), ifname: env.ifname, netnsPath: env.netns, timeoutMs });
       undo.push(`delete veth ${hostName}`, () => deleteVeth(hostName, timeoutMs));
+      await isolateHostEnd(hostName); // sysctls via /proc/sys/net: this process's (the host's) netns
       log.debug({ hostName }, "veth created");
-      await enableHostEnd(hostName, timeoutMs);
-      log.debug({ hostName }, "host end up");
     };
     const [plan, , client, datapath] = await allOrFirstError([
       source.acquire(ctx, undo),
