@@ -142,13 +142,22 @@ export class Ipam {
 
   /**
    * Releases every address of a container interface. Idempotent: releasing again, or releasing
-   * something never allocated, returns an empty list. Also frees leases a crashed allocate left.
+   * something never allocated, returns an empty list. Without an attachment record (an allocate
+   * that crashed before writing it) it looks through all leases for ones this interface holds.
    */
   async release(containerId: string, ifname: string): Promise<string[]> {
     const att = await this.store.get<AttachmentRecord>(attachmentKey(containerId, ifname));
-    const scope = att ? `${LEASES_PREFIX}${att.value.network}/` : LEASES_PREFIX;
+    const candidates: StoreRecord<Lease>[] = [];
+    if (att) {
+      for (const key of att.value.leases) {
+        const rec = await this.store.get<Lease>(key);
+        if (rec) candidates.push(rec);
+      }
+    } else {
+      candidates.push(...(await this.store.list<Lease>(LEASES_PREFIX)).records);
+    }
     const released: string[] = [];
-    for (const rec of (await this.store.list<Lease>(scope)).records) {
+    for (const rec of candidates) {
       if (rec.value.containerId !== containerId || rec.value.ifname !== ifname) continue;
       if ((await this.store.delete(rec.key, rec.revision)).ok) released.push(rec.value.ip);
     }

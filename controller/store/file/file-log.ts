@@ -15,7 +15,7 @@ import { cleanup, confirmGeneration, currentGeneration, initialise, loadSnapshot
 import type { Replica, ReplicaRecord } from "./replica.js";
 
 export interface FileLogOptions {
-  /** Seal after this many entries in a generation (default: half the record count, 128..4096). */
+  /** Seal after this many entries in a generation (default: an eighth of the record count, 64..512). */
   sealEvery?: number;
   /** Confirmed generations kept for lagging watchers (default 2, minimum 2). */
   keepGenerations?: number;
@@ -37,6 +37,8 @@ export class FileLog {
   onCommit: () => void = () => {};
   /** The last error of a background seal; sealing is retried on later writes. */
   lastSealError: unknown;
+  private sealPending = false;
+  closed = false;
 
   constructor(dataDir: string, options: FileLogOptions = {}) {
     this.paths = pathsOf(dataDir);
@@ -133,7 +135,9 @@ export class FileLog {
 
   private sealThreshold(): number {
     if (this.options.sealEvery !== undefined) return Math.max(1, this.options.sealEvery);
-    return Math.min(4096, Math.max(128, Math.ceil(this.replica.records.size / 2)));
+    // A fresh process reads the snapshot plus up to this many entry files; a seal rewrites the
+    // whole state. An eighth of the records keeps both costs proportional to the state size.
+    return Math.min(512, Math.max(64, Math.ceil(this.replica.records.size / 8)));
   }
 
   private afterCommit(revision: number): void {
@@ -142,6 +146,22 @@ export class FileLog {
     const threshold = this.sealThreshold();
     // Several writers cross the threshold together; spread their attempts out.
     if (since < threshold || (since - threshold) % 8 !== 0) return;
+    if (since >= 2 * threshold) {
+      // The deferred seal never got its turn (a writer that does not yield): seal inline.
+      this.trySeal();
+      return;
+    }
+    if (this.sealPending) return;
+    // Seal after the caller has its answer: a seal writes the whole state and should not add to
+    // this write's latency. Losing it to an exit is harmless; a later writer seals.
+    this.sealPending = true;
+    setImmediate(() => {
+      this.sealPending = false;
+      if (!this.closed) this.trySeal();
+    });
+  }
+
+  private trySeal(): void {
     try {
       this.seal();
     } catch (err) {

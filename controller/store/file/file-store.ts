@@ -149,6 +149,7 @@ export class FileStore implements Store {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.log.closed = true;
     this.wakeAll();
   }
 }

@@ -31,7 +31,7 @@ const out = (line: object) => process.stdout.write(`${JSON.stringify(line)}\n`);
 if (args.mode === "allocate") {
   for (const containerId of args.containerIds ?? []) {
     const alloc = await ipam.allocate({ network: args.network, containerId, ifname: "eth0" });
-    out({ containerId, ips: alloc.addresses.map((a) => a.ip) });
+    out({ containerId, ips: alloc.addresses.map((a) => a.ip), at: performance.timeOrigin + performance.now() });
   }
 } else if (args.mode === "cycle") {
   for (let n = 0; n < (args.count ?? 1); n++) {

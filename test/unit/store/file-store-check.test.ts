@@ -15,8 +15,15 @@ beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), "ovs-sdn-check-"));
   data = join(dir, "data");
   store = await FileStore.open(data, { sealEvery: 7 });
-  for (let i = 0; i < 30; i++) await store.createIfAbsent(`k/${i}`, { i });
-  for (let i = 0; i < 30; i += 3) await store.delete(`k/${i}`);
+  const tick = () => new Promise<void>((r) => setImmediate(r));
+  for (let i = 0; i < 30; i++) {
+    await store.createIfAbsent(`k/${i}`, { i });
+    await tick();
+  }
+  for (let i = 0; i < 30; i += 3) {
+    await store.delete(`k/${i}`);
+    await tick();
+  }
 });
 afterEach(async () => {
   await store.close();

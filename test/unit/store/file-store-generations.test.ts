@@ -9,6 +9,9 @@ import { listGenerations } from "../../../controller/store/file/generations.js";
 import { entryPath, pathsOf } from "../../../controller/store/file/layout.js";
 import type { Store, WatchEvent } from "../../../controller/store/types.js";
 
+/** Seals run on the event-loop turn after a write. */
+const tick = () => new Promise<void>((r) => setImmediate(r));
+
 let dir: string;
 let data: string;
 const opened: Store[] = [];
@@ -39,7 +42,10 @@ describe("file store generations", () => {
 
   it("seals the log, keeps two generations, and a fresh process reads snapshot plus tail", async () => {
     const a = await open({ sealEvery: 5 });
-    for (let i = 0; i < 60; i++) await a.createIfAbsent(`k/${i}`, i);
+    for (let i = 0; i < 60; i++) {
+      await a.createIfAbsent(`k/${i}`, i);
+      await tick();
+    }
     const gens = listGenerations(pathsOf(data));
     expect(gens.filter((g) => g.confirmed).length).toBe(2);
     const newest = gens[gens.length - 1];
@@ -60,7 +66,10 @@ describe("file store generations", () => {
       }
     })();
     const b = await open({ sealEvery: 4, keepGenerations: 100 });
-    for (let i = 0; i < 40; i++) await (i % 2 ? a : b).createIfAbsent(`k/${i}`, i);
+    for (let i = 0; i < 40; i++) {
+      await (i % 2 ? a : b).createIfAbsent(`k/${i}`, i);
+      await tick();
+    }
     await done;
     expect(events.map((e) => (e.type === "put" ? e.value : null))).toEqual([...Array(40).keys()]);
     expect(listGenerations(pathsOf(data)).length).toBeGreaterThan(5);
@@ -68,7 +77,10 @@ describe("file store generations", () => {
 
   it("a watch asking for compacted history gets StoreCompactedError", async () => {
     const a = await open({ sealEvery: 2 });
-    for (let i = 0; i < 20; i++) await a.createIfAbsent(`k/${i}`, i);
+    for (let i = 0; i < 20; i++) {
+      await a.createIfAbsent(`k/${i}`, i);
+      await tick();
+    }
     const iterator = a.watch("k/", { fromRevision: 1 })[Symbol.asyncIterator]();
     await expect(iterator.next()).rejects.toBeInstanceOf(StoreCompactedError);
   });
@@ -77,7 +89,10 @@ describe("file store generations", () => {
     const stale = await open({ sealEvery: 3 });
     await stale.createIfAbsent("k/first", 0);
     const busy = await open({ sealEvery: 3 });
-    for (let i = 0; i < 30; i++) await busy.createIfAbsent(`k/${i}`, i);
+    for (let i = 0; i < 30; i++) {
+      await busy.createIfAbsent(`k/${i}`, i);
+      await tick();
+    }
     const created = await stale.createIfAbsent("k/last", "x");
     expect(created.ok).toBe(true);
     expect((await stale.list("k/")).records.length).toBe(32);
