@@ -1,8 +1,11 @@
 /**
- * Configures the container end inside CNI_NETNS with one process tree: nsenter runs a fixed sh
- * script (names come in as positional parameters, never spliced into code) that sets the sysctls
- * (gratuitous ARP / unsolicited NA on link up, IPv6 on if needed), turns tx checksum offload off
- * when asked (userspace datapath) and feeds `ip -batch -` the addresses, link up and routes.
+ * The container end, inside CNI_NETNS, in two short process trees:
+ * - prepareContainerEnd (while IPAM runs): sysctls that make the kernel send a gratuitous ARP and
+ *   an unsolicited NA when the link comes up, and tx checksum offload off when the bridge uses the
+ *   userspace datapath (TCP/UDP break otherwise). A fixed sh script; names are positional
+ *   parameters, never spliced into code.
+ * - configureContainer (after the port is applied): `ip -batch -` with MAC, MTU, addresses, link
+ *   up and routes; with IPv6 addresses, IPv6 is first switched on for the interface.
  */
 import { run } from "../../ovs/exec.js";
 import type { CniIpConfig, CniRoute } from "../cni/types.js";
@@ -15,20 +18,29 @@ export interface ContainerSetup {
   mtu: number | undefined;
   ips: CniIpConfig[];
   routes: CniRoute[];
-  txChecksumOff: boolean;
   timeoutMs: number;
 }
 
-// $1 = ifname, $2 = 1 to turn tx offload off, $3 = 1 when IPv6 addresses follow.
-const SCRIPT = [
+// $1 = ifname, $2 = 1 to turn tx checksum offload off.
+const PREPARE = [
   "set -e",
-  'conf=/proc/sys/net/ipv4/conf/$1; echo 1 > "$conf/arp_notify"',
-  'if [ "$3" = 1 ]; then v6=/proc/sys/net/ipv6/conf/$1; echo 0 > "$v6/disable_ipv6"; echo 1 > "$v6/ndisc_notify"; fi',
+  'echo 1 > "/proc/sys/net/ipv4/conf/$1/arp_notify"',
+  'if [ -d "/proc/sys/net/ipv6/conf/$1" ]; then echo 1 > "/proc/sys/net/ipv6/conf/$1/ndisc_notify"; fi',
   'if [ "$2" = 1 ]; then ethtool -K "$1" tx off >/dev/null; fi',
-  "exec ip -batch -",
 ].join("\n");
 
+// $1 = ifname; IPv6 on for the interface, then the batch from stdin.
+const CONFIGURE_V6 = ['echo 0 > "/proc/sys/net/ipv6/conf/$1/disable_ipv6"', "exec ip -batch -"].join("\n");
+
 const isV6 = (address: string) => address.includes(":");
+
+export async function prepareContainerEnd(netnsPath: string, ifname: string, txChecksumOff: boolean, timeoutMs: number): Promise<void> {
+  try {
+    await run("nsenter", [`--net=${netnsPath}`, "--", "sh", "-c", PREPARE, "sh", ifname, txChecksumOff ? "1" : "0"], { timeoutMs });
+  } catch (err) {
+    throw new LinkError(`preparing ${ifname} in ${netnsPath} failed`, stderrOf(err), { cause: err });
+  }
+}
 
 /** The `ip -batch` lines; addresses are validated by the caller (ipam/addresses.ts). */
 export function batchLines(setup: Pick<ContainerSetup, "ifname" | "mac" | "mtu" | "ips" | "routes">): string[] {
@@ -53,11 +65,9 @@ export function batchLines(setup: Pick<ContainerSetup, "ifname" | "mac" | "mtu" 
 export async function configureContainer(setup: ContainerSetup): Promise<void> {
   const v6 = setup.ips.some((ip) => isV6(ip.address)) || setup.routes.some((r) => isV6(r.dst));
   const input = batchLines(setup).join("\n") + "\n";
+  const command = v6 ? ["sh", "-c", CONFIGURE_V6, "sh", setup.ifname] : ["ip", "-batch", "-"];
   try {
-    await run("nsenter", [`--net=${setup.netnsPath}`, "--", "sh", "-c", SCRIPT, "sh", setup.ifname, setup.txChecksumOff ? "1" : "0", v6 ? "1" : "0"], {
-      input,
-      timeoutMs: setup.timeoutMs,
-    });
+    await run("nsenter", [`--net=${setup.netnsPath}`, "--", ...command], { input, timeoutMs: setup.timeoutMs });
   } catch (err) {
     throw new LinkError(`configuring ${setup.ifname} in ${setup.netnsPath} failed`, stderrOf(err), { cause: err });
   }

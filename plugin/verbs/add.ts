@@ -1,13 +1,14 @@
 /**
  * ADD, linear like the reference plugins: each step that creates something registers its undo
- * right after. Independent steps run together: the attachment source (IPAM), the veth and the
- * OVSDB connection with a look at the bridge; then the port in one transaction plus the wait for
+ * right after. Independent steps run together: the attachment source (IPAM), the veth (its
+ * container end prepared: gratuitous ARP/NA sysctls, tx offload off on a userspace-datapath
+ * bridge) and the OVSDB connection with a look at the bridge; then the port in one transaction plus the wait for
  * vswitchd; then the container end (MAC, MTU, addresses, link up — so the kernel's gratuitous ARP
  * and unsolicited NA leave through an applied port — and routes). Any failure undoes it all.
  */
 import { CniCode, CniError } from "../cni/errors.js";
 import type { CniResult } from "../cni/types.js";
-import { configureContainer } from "../link/container.js";
+import { configureContainer, prepareContainerEnd } from "../link/container.js";
 import { hostIfName, hostMac } from "../link/names.js";
 import { netnsState } from "../link/netns.js";
 import { createVeth, deleteVeth, isolateHostEnd } from "../link/veth.js";
@@ -38,18 +39,16 @@ export async function cmdAdd(ctx: VerbContext, source: AttachmentSource): Promis
   const undo = new UndoStack();
   const connecting = openOvsdb(config.ovsdb, timeoutMs);
   try {
+    const datapathOf = connecting.then((c) => bridgeOf(c, config.bridge, config.ovsdb));
     const makeVeth = async () => {
       await createVeth({ hostName, hostMac: hostMac(env.containerId, env.ifname), ifname: env.ifname, netnsPath: env.netns, timeoutMs });
       undo.push(`delete veth ${hostName}`, () => deleteVeth(hostName, timeoutMs));
       await isolateHostEnd(hostName); // sysctls via /proc/sys/net: this process's (the host's) netns
-      log.debug({ hostName }, "veth created");
+      const txChecksumOff = (await datapathOf) === "netdev";
+      await prepareContainerEnd(env.netns, env.ifname, txChecksumOff, timeoutMs);
+      log.debug({ hostName, txChecksumOff }, "veth created");
     };
-    const [plan, , client, datapath] = await allOrFirstError([
-      source.acquire(ctx, undo),
-      makeVeth(),
-      connecting,
-      connecting.then((c) => bridgeOf(c, config.bridge, config.ovsdb)),
-    ] as const);
+    const [plan, , client, datapath] = await allOrFirstError([source.acquire(ctx, undo), makeVeth(), connecting, datapathOf] as const);
     log.debug({ hostName, datapath, ips: plan.ips.map((i) => i.address) }, "veth and addresses ready");
 
     const identity = {
@@ -75,7 +74,6 @@ export async function cmdAdd(ctx: VerbContext, source: AttachmentSource): Promis
       mtu: plan.mtu,
       ips: plan.ips,
       routes: plan.routes,
-      txChecksumOff: datapath === "netdev",
       timeoutMs,
     });
     log.debug({}, "container end configured");
