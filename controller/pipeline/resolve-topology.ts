@@ -70,6 +70,8 @@ function resolveSubnets(input: PipelineInput, networks: Map<string, Network>, pr
 
 function resolvePorts(input: PipelineInput, networks: Map<string, Network>, subnets: Subnet[], problems: string[]): Port[] {
   const gatewayMacs = new Set(subnets.map((s) => s.gatewayMac));
+  const subnetsByNetwork = new Map<Network, Subnet[]>();
+  for (const s of subnets) subnetsByNetwork.set(s.network, [...(subnetsByNetwork.get(s.network) ?? []), s]);
   const ofports = new Set<number>();
   const macsByNetwork = new Set<string>();
   const addressesByTenant = new Set<string>();
@@ -93,7 +95,7 @@ function resolvePorts(input: PipelineInput, networks: Map<string, Network>, subn
     const endpoints: Endpoint[] = [];
     for (const ip of p.ips) {
       const address = parseAddress(ip);
-      const subnet = address && subnets.find((s) => s.network === network && cidrContains(s.cidr, address));
+      const subnet = address && subnetsByNetwork.get(network)?.find((s) => cidrContains(s.cidr, address));
       if (!address) problem = `ip ${ip} is not an IP address`;
       else if (!subnet) problem = `ip ${address.text} is in no subnet of network ${network.name}`;
       else if (address.text === subnet.gateway) problem = `ip ${address.text} is the gateway of subnet ${subnet.name}`;

@@ -2,6 +2,9 @@
  * Turns the pipeline's flows into desired flows: rendered once, stamped with their cookie, checked
  * for duplicates. Two flows with the same table, priority and match but different actions would
  * overwrite each other in OVS: that is a bug in whoever built them, so it throws.
+ *
+ * Two steps so callers can cache the expensive one: `cookFlow` (render + hash, per flow, pure) and
+ * `finalizeFlows` (the whole set: duplicates dropped, conflicts refused, cookie collisions salted).
  */
 import type { Flow } from "./flow.js";
 import { cookieOf, formatCookie } from "./cookie.js";
@@ -26,27 +29,33 @@ export function flowModText(flow: DesiredFlow): string {
   return `cookie=${formatCookie(flow.cookie)},${flow.text}`;
 }
 
-export function cookFlows(flows: readonly Flow[]): DesiredFlow[] {
-  const byText = new Set<string>();
+export function cookFlow(flow: Flow): DesiredFlow {
+  const text = renderFlow(flow);
+  return { cookie: cookieOf(flow.purpose, text), table: flow.table, priority: flow.priority, purpose: flow.purpose, text };
+}
+
+export function finalizeFlows(flows: readonly DesiredFlow[]): DesiredFlow[] {
+  const byCookie = new Map<bigint, DesiredFlow>();
   const actionsByIdentity = new Map<string, string>();
-  const cookies = new Set<bigint>();
   const out: DesiredFlow[] = [];
   for (const flow of flows) {
-    const text = renderFlow(flow);
-    if (byText.has(text)) continue; // the same flow twice (e.g. two rules naming one CIDR)
-    byText.add(text);
-    const cut = text.indexOf(" actions=");
-    const identity = text.slice(0, cut);
+    const same = byCookie.get(flow.cookie);
+    if (same && same.text === flow.text) continue; // the same flow twice (e.g. two rules naming one CIDR)
+    const cut = flow.text.indexOf(" actions=");
+    const identity = flow.text.slice(0, cut);
+    const actions = flow.text.slice(cut + 9);
     const earlier = actionsByIdentity.get(identity);
-    if (earlier !== undefined) {
-      throw new OpenFlowError("two flows share table, priority and match but differ in actions", `${identity} actions: ${earlier} | ${text.slice(cut + 9)}`);
-    }
-    actionsByIdentity.set(identity, text.slice(cut + 9));
-    let salt = 0;
-    let cookie = cookieOf(flow.purpose, text);
-    while (cookies.has(cookie)) cookie = cookieOf(flow.purpose, text, ++salt);
-    cookies.add(cookie);
-    out.push({ cookie, table: flow.table, priority: flow.priority, purpose: flow.purpose, text });
+    if (earlier === actions) continue; // a duplicate whose cookie was salted away from a collision
+    if (earlier !== undefined) throw new OpenFlowError("two flows share table, priority and match but differ in actions", `${identity} actions: ${earlier} | ${actions}`);
+    actionsByIdentity.set(identity, actions);
+    let unique = flow;
+    for (let salt = 1; byCookie.has(unique.cookie); salt++) unique = { ...flow, cookie: cookieOf(flow.purpose, flow.text, salt) };
+    byCookie.set(unique.cookie, unique);
+    out.push(unique);
   }
   return out;
+}
+
+export function cookFlows(flows: readonly Flow[]): DesiredFlow[] {
+  return finalizeFlows(flows.map(cookFlow));
 }

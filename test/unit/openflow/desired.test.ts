@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cookFlows, flowModText } from "../../../ovs/openflow/desired.js";
+import { cookFlow, cookFlows, finalizeFlows, flowModText } from "../../../ovs/openflow/desired.js";
 import type { Flow } from "../../../ovs/openflow/flow.js";
 import { OpenFlowError } from "../../../ovs/openflow/errors.js";
 
@@ -24,5 +24,17 @@ describe("cookFlows", () => {
   it("prefixes the cookie for an add line", () => {
     const [cooked] = cookFlows([flow(1)]);
     expect(flowModText(cooked!)).toMatch(/^cookie=0x5d0e02[0-9a-f]{10},table=0,priority=100,in_port=1 actions=goto_table:10$/);
+  });
+});
+
+describe("finalizeFlows", () => {
+  it("salts a colliding cookie and still drops a later duplicate of the salted flow", () => {
+    const [a, b] = [cookFlow(flow(1)), cookFlow(flow(2))];
+    const collided = { ...b, cookie: a.cookie }; // as if b's text hashed to a's cookie
+    const out = finalizeFlows([a, collided, collided]);
+    expect(out).toHaveLength(2);
+    expect(out[0]).toEqual(a);
+    expect(out[1]!.cookie).not.toBe(a.cookie);
+    expect(out[1]!.text).toBe(b.text);
   });
 });

@@ -1,0 +1,148 @@
+/**
+ * Pipeline benchmark (root, real OVS sandbox). Measures:
+ *   compile      compilePipeline + render + cookies for 1,000 ports / 100 subnets / 500 rules (p50)
+ *   flow count   at 250 / 500 / 1,000 ports (same subnets and rules): must grow linearly
+ *   install      the full flow set into an empty br-int as one bundle (dump + diff + apply)
+ *   one rule     change one rule's port, incremental compile + diff + apply, p50 / p95 of 20 changes
+ *   datapath     ping RTT and iperf3 TCP throughput between two containers: same subnet and routed
+ *                through the full pipeline (with the 1,000-port flow set installed) vs a NORMAL bridge
+ * Run: `npx tsx test/bench/pipeline.bench.ts` (PIPELINE_BENCH_IPERF_S sets iperf3 seconds, default 5).
+ * Figures and interpretation: docs/performance-pipeline.md.
+ */
+import { spawn } from "node:child_process";
+import { performance } from "node:perf_hooks";
+import { OvsSandbox } from "../../ovs/sandbox.js";
+import { runFull } from "../../ovs/exec.js";
+import { OfctlFlowApplier } from "../../ovs/openflow/applier.js";
+import { diffFlows } from "../../ovs/openflow/diff.js";
+import { syncFlows } from "../../ovs/openflow/sync.js";
+import { setTableNames } from "../../ovs/openflow/table-names.js";
+import type { FlowKey } from "../../ovs/openflow/desired.js";
+import { compileDesiredFlows, pipelineTableNames } from "../../controller/pipeline/compile.js";
+import { PipelineCompiler } from "../../controller/pipeline/incremental.js";
+import type { PipelineInput } from "../../controller/pipeline/input.js";
+import { largeInput } from "../unit/pipeline/fixtures.js";
+import { attachContainer, removeContainers, type Container, type ContainerSpec } from "../integration/pipeline/helpers/containers.js";
+
+const IPERF_SECONDS = Number(process.env.PIPELINE_BENCH_IPERF_S ?? 5);
+const SHAPE = { ports: 1000, subnets: 100, rules: 500 };
+
+const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+const rows: string[] = [];
+const row = (what: string, value: string) => {
+  rows.push(`| ${what} | ${value} |`);
+  console.log(`${what}: ${value}`);
+};
+
+/** The generated world plus a "bench" tenant holding the real containers (ofports 2001+). */
+function benchInput(ports: number, webPort = 5201): PipelineInput {
+  const input = largeInput({ ...SHAPE, ports });
+  input.networks.push({ name: "bench", tenant: "bench", id: 4000, interSubnetDefault: "deny" });
+  input.subnets.push(
+    { name: "bench-a", network: "bench", id: 90001, cidr: "172.16.1.0/24", gateway: "172.16.1.1" },
+    { name: "bench-b", network: "bench", id: 90002, cidr: "172.16.2.0/24", gateway: "172.16.2.1" },
+  );
+  input.policies.push({ name: "bench", tenant: "bench", rules: [{ action: "allow", from: [{ subnet: "bench-a" }], to: [{ subnet: "bench-b" }], protocol: "tcp", ports: [{ from: webPort }] }, { action: "allow", from: [{ subnet: "bench-a" }], to: [{ subnet: "bench-b" }], protocol: "icmp" }] });
+  for (const c of PIPELINE_CONTAINERS) input.ports.push({ name: c.name, ofport: c.ofport, network: "bench", mac: c.mac, ips: [c.v4!.address] });
+  return input;
+}
+
+const spec = (name: string, ofport: number, subnet: 1 | 2, host: number, network = "bench"): ContainerSpec => ({
+  name, network, ofport, vlan: 4000, mac: `02:00:00:bb:0${subnet}:${host.toString(16).padStart(2, "0")}`,
+  v4: { address: `172.16.${subnet}.${host}`, prefix: 24, gateway: `172.16.${subnet}.1` },
+});
+const PIPELINE_CONTAINERS = [spec("pa", 2001, 1, 10), spec("pb", 2002, 1, 11), spec("pc", 2003, 2, 10)];
+const NORMAL_CONTAINERS = [spec("na", 3001, 1, 20), spec("nb", 3002, 1, 21)];
+
+function benchCompile(): void {
+  const input = benchInput(SHAPE.ports);
+  const times: number[] = [];
+  let flows = 0;
+  for (let i = 0; i < 20; i++) {
+    const t0 = performance.now();
+    flows = compileDesiredFlows(input).flows.length;
+    times.push(performance.now() - t0);
+  }
+  row("compile 1,000 ports / 100 subnets / 500 rules (p50 / p95 of 20)", `${ms(pct(times, 50))} / ${ms(pct(times, 95))} (${flows} flows)`);
+  const counts = [250, 500, 1000].map((ports) => compileDesiredFlows(largeInput({ ...SHAPE, ports })).flows.length);
+  row("flow count at 250 / 500 / 1,000 ports", `${counts.join(" / ")} (+${(counts[1]! - counts[0]!) / 250} and +${(counts[2]! - counts[1]!) / 500} per port)`);
+}
+
+async function pingRtt(from: Container, host: string): Promise<string> {
+  const out = (await runFull("ip", ["netns", "exec", from.netns, "ping", "-q", "-c", "50", "-i", "0.02", host])).stdout;
+  return /= [\d.]+\/([\d.]+)\//.exec(out)?.[1] ?? "?";
+}
+
+async function iperf(server: Container, client: Container, host: string): Promise<number> {
+  const child = spawn("ip", ["netns", "exec", server.netns, "iperf3", "-s", "-1"], { stdio: "ignore" });
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    const out = (await runFull("ip", ["netns", "exec", client.netns, "iperf3", "-c", host, "-t", String(IPERF_SECONDS), "-J"], { timeoutMs: (IPERF_SECONDS + 20) * 1000 })).stdout;
+    return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
+  } finally {
+    child.kill("SIGKILL");
+  }
+}
+
+async function benchOvs(): Promise<void> {
+  const sandbox = await OvsSandbox.start({ prefix: "pbench" });
+  const containers: Container[] = [];
+  try {
+    await sandbox.vsctl("add-br", "br-int", "--", "set", "Bridge", "br-int", "datapath_type=netdev", "fail_mode=secure", "protocols=OpenFlow13");
+    await sandbox.vsctl("add-br", "br-normal", "--", "set", "Bridge", "br-normal", "datapath_type=netdev");
+    await setTableNames((...a) => sandbox.vsctl(...a), "br-int", pipelineTableNames());
+    for (const c of PIPELINE_CONTAINERS) containers.push(await attachContainer(sandbox, "br-int", c));
+    for (const c of NORMAL_CONTAINERS) containers.push(await attachContainer(sandbox, "br-normal", c));
+    const applier = new OfctlFlowApplier({ target: `unix:${sandbox.mgmtSocket("br-int")}` });
+
+    let desired = compileDesiredFlows(benchInput(SHAPE.ports)).flows;
+    let t0 = performance.now();
+    const installed = await syncFlows(applier, desired);
+    row("install full set into empty br-int (dump + diff + one bundle)", `${ms(performance.now() - t0)} (${installed.add.length} flows)`);
+    t0 = performance.now();
+    const again = await syncFlows(applier, desired);
+    row("re-sync unchanged set (dump + diff, nothing to apply)", `${ms(performance.now() - t0)} (${again.add.length + again.remove.length} changes)`);
+
+    // What the controller does per round: the incremental compiler, the diff against what it
+    // installed last, one bundle. The compiler is warmed with the installed state first.
+    const compiler = new PipelineCompiler();
+    let current: FlowKey[] = compiler.compile(benchInput(SHAPE.ports)).flows;
+    const changeTimes: number[] = [];
+    const compileTimes: number[] = [];
+    let touched = 0;
+    for (let i = 0; i < 20; i++) {
+      const input = benchInput(SHAPE.ports);
+      input.policies[0]!.rules[0]!.ports = [{ from: 20000 + i }];
+      const t = performance.now();
+      desired = compiler.compile(input).flows;
+      compileTimes.push(performance.now() - t);
+      const diff = diffFlows(desired, current);
+      await applier.apply(diff);
+      changeTimes.push(performance.now() - t);
+      touched = diff.add.length + diff.remove.length;
+      current = desired;
+    }
+    row("one-rule change: incremental compile alone (p50 / p95 of 20)", `${ms(pct(compileTimes, 50))} / ${ms(pct(compileTimes, 95))}`);
+    row("one-rule change end to end: compile + diff + bundle in OVS (p50 / p95 of 20)", `${ms(pct(changeTimes, 50))} / ${ms(pct(changeTimes, 95))} (${touched} flow mods each)`);
+    await syncFlows(applier, compileDesiredFlows(benchInput(SHAPE.ports)).flows);
+
+    const [pa, pb, pc, na, nb] = containers as [Container, Container, Container, Container, Container];
+    row("ping RTT avg, NORMAL bridge", `${await pingRtt(na, "172.16.1.21")} ms`);
+    row("ping RTT avg, pipeline same subnet", `${await pingRtt(pa, "172.16.1.11")} ms`);
+    row("ping RTT avg, pipeline routed (conjunctive ACL, 2 subnets)", `${await pingRtt(pa, "172.16.2.10")} ms`);
+    const normal = await iperf(nb, na, "172.16.1.21");
+    const same = await iperf(pb, pa, "172.16.1.11");
+    const routed = await iperf(pc, pa, "172.16.2.10");
+    row(`iperf3 TCP ${IPERF_SECONDS} s, NORMAL bridge`, `${normal.toFixed(2)} Gbit/s`);
+    row(`iperf3 TCP ${IPERF_SECONDS} s, pipeline same subnet`, `${same.toFixed(2)} Gbit/s (${Math.round((same / normal) * 100)} % of NORMAL)`);
+    row(`iperf3 TCP ${IPERF_SECONDS} s, pipeline routed`, `${routed.toFixed(2)} Gbit/s (${Math.round((routed / normal) * 100)} % of NORMAL)`);
+  } finally {
+    await removeContainers(containers);
+    await sandbox.stop();
+  }
+}
+
+benchCompile();
+await benchOvs();
+console.log(`\n| measurement | result |\n| --- | --- |\n${rows.join("\n")}`);
