@@ -67,3 +67,25 @@ export function age(iso: string | undefined, now = Date.now()): string | undefin
   if (s < 86400) return `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60) ? `${Math.floor((s % 3600) / 60)}m` : ""}`;
   return `${Math.floor(s / 86400)}d${Math.floor((s % 86400) / 3600) ? `${Math.floor((s % 86400) / 3600)}h` : ""}`;
 }
+
+export interface Section<T> {
+  title: string;
+  rows: readonly T[];
+}
+
+/**
+ * Several titled blocks of rows aligned as one table: the header once at the top, each block under
+ * its title, the rows indented below it. Used where rows fall into groups (flows per port).
+ */
+export function renderSections<T>(sections: readonly Section<T>[], columns: readonly Column<T>[], indent = "  "): string {
+  const all = sections.flatMap((s) => s.rows);
+  if (all.length === 0) return "<none>\n";
+  const table = renderTable(all, columns, indent).split("\n");
+  const lines = [table[0]!];
+  let next = 1;
+  for (const section of sections) {
+    lines.push(section.title);
+    for (let i = 0; i < section.rows.length; i++) lines.push(table[next++]!);
+  }
+  return `${lines.join("\n")}\n`;
+}
