@@ -13,8 +13,12 @@ it("installs the plugin and the example conflist, and keeps an edited conflist",
   const out = await run("bash", ["deploy/install-plugin.sh", bin, conf]);
   expect(out).toContain(`installed ${bin}/ovs-sdn`);
   expect(statSync(join(bin, "ovs-sdn")).mode & 0o777).toBe(0o755);
-  const version = JSON.parse(await run(join(bin, "ovs-sdn"), [], { env: { ...process.env, CNI_COMMAND: "VERSION" }, input: '{"cniVersion":"1.0.0"}' }));
-  expect(version.supportedVersions).toEqual(["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"]);
+  // The launcher clears NODE_EXTRA_CA_CERTS: a missing CA file would make Node warn on stderr.
+  const env = { ...process.env, CNI_COMMAND: "VERSION", NODE_EXTRA_CA_CERTS: join(dir, "no-such-ca.pem") };
+  const { runFull } = await import("../../../ovs/exec.js");
+  const r = await runFull(join(bin, "ovs-sdn"), [], { env, input: '{"cniVersion":"1.0.0"}' });
+  expect(JSON.parse(r.stdout).supportedVersions).toEqual(["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"]);
+  expect(r.stderr).toBe("");
   const list = JSON.parse(readFileSync(join(conf, "10-ovs-sdn.conflist"), "utf8"));
   expect(list.plugins[0].type).toBe("ovs-sdn");
 
