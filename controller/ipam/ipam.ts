@@ -85,22 +85,42 @@ export class Ipam {
       throw new IpamError("taken", `IP ${lease.ip} in subnet "${lease.subnet}" is already held by container ${holder?.containerId}/${holder?.ifname}${owner}`, lease.ip);
     }
     const prefix = subnetLeasePrefix(req.network, sub.def.metadata.name);
-    const { records } = await this.store.list<Lease>(prefix);
-    const taken = new Set<bigint>();
-    let hint: StoreRecord<Lease> | undefined;
-    for (const rec of records) {
-      if (this.heldBy(rec.value, req)) return rec;
-      const v = ipValue(rec.value.ip);
-      if (v !== undefined) taken.add(v);
-      if (rec.value.kind === "dynamic" && (!hint || rec.revision > hint.revision)) hint = rec;
-    }
-    for (const ip of candidates(sub.layout, hint ? ipValue(hint.value.ip) : undefined)) {
-      if (taken.has(ip)) continue;
+    // Canonical address texts: no address parsing per lease, only per candidate tried.
+    const taken = new Set<string>();
+    /** Adds every leased address to `taken`; finds this interface's own lease and the round-robin hint. */
+    const scan = async () => {
+      let mine: StoreRecord<Lease> | undefined;
+      let hint: StoreRecord<Lease> | undefined;
+      for (const rec of (await this.store.list<Lease>(prefix)).records) {
+        taken.add(rec.value.ip);
+        if (this.heldBy(rec.value, req)) mine = rec;
+        if (rec.value.kind === "dynamic" && (!hint || rec.revision > hint.revision)) hint = rec;
+      }
+      return { mine, hint };
+    };
+    const first = await scan();
+    if (first.mine) return first.mine;
+    let lost = 0;
+    let skip = 0;
+    for (const ip of candidates(sub.layout, first.hint ? ipValue(first.hint.value.ip) : undefined)) {
+      const text = formatIp(sub.layout.cidr.family, ip);
+      if (taken.has(text)) continue;
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
       const lease = make(ip, "dynamic");
       const res = await this.store.createIfAbsent(leaseKey(lease.network, lease.subnet, lease.ip), lease);
       if (res.ok) return res.record;
-      taken.add(ip); // lost a race for it: try the next one
+      // Lost a race: others are allocating right now. Learn what they took meanwhile, and stop
+      // walking in lockstep with them: skip a few free addresses (they are taken after a wrap).
+      taken.add(text);
+      const again = await scan();
+      if (again.mine) return again.mine;
+      lost++;
+      skip = Math.floor(Math.random() * Math.min(16, 2 * lost));
     }
+    if (skip > 0 || lost > 0) return this.lease(view, target, req);
     throw new IpamError("full", `subnet "${sub.def.metadata.name}" (${sub.def.spec.cidr}) of network "${req.network}" has no free address left`);
   }
 

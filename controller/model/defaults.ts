@@ -54,7 +54,8 @@ function lowestFree(used: Set<number>, min: number, max: number): number | undef
 }
 
 /**
- * Gives every network of the set without a VLAN or VNI the lowest free one. Returns the networks
+ * Gives every network of the set without a VLAN or VNI the lowest free one (replacing it in the
+ * set by an updated copy). Returns the networks
  * that could not get one (the range is exhausted).
  */
 export function allocateSegments(set: DefinitionSet): Array<{ network: Network; field: "vlan" | "vni" }> {
@@ -66,7 +67,11 @@ export function allocateSegments(set: DefinitionSet): Array<{ network: Network; 
     if (n.spec.vni !== undefined) vnis.add(n.spec.vni);
   }
   for (const name of [...set.networks.keys()].sort()) {
-    const network = set.networks.get(name) as Network;
+    const stored = set.networks.get(name) as Network;
+    if (stored.spec.vlan !== undefined && stored.spec.vni !== undefined) continue;
+    // Store values may be frozen: allocate into a copy.
+    const network: Network = { ...stored, spec: { ...stored.spec } };
+    set.networks.set(name, network);
     if (network.spec.vlan === undefined) {
       const vlan = lowestFree(vlans, VLAN_MIN, VLAN_MAX);
       if (vlan === undefined) exhausted.push({ network, field: "vlan" });

@@ -31,9 +31,24 @@ export function bitsOf(family: Family): number {
   return family === 4 ? 32 : 128;
 }
 
+const DOTTED_QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
 /** Parses a bare address ("10.1.0.5", "fd10::5"); undefined when it is not one. */
 export function parseIp(text: string): IpAddr | undefined {
   if (typeof text !== "string" || text.includes("/") || text.trim() !== text) return undefined;
+  // Fast path for canonical IPv4 (IPAM parses every lease of a subnet per allocation).
+  const quad = DOTTED_QUAD.exec(text);
+  if (quad) {
+    let value = 0n;
+    for (let i = 1; i <= 4; i++) {
+      const part = quad[i] as string;
+      if (part.length > 1 && part.startsWith("0")) return undefined;
+      const n = Number(part);
+      if (n > 255) return undefined;
+      value = (value << 8n) | BigInt(n);
+    }
+    return { family: 4, value };
+  }
   try {
     if (text.includes(":")) return { family: 6, value: new Address6(text).bigInt() };
     return { family: 4, value: new Address4(text).bigInt() };

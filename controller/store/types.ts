@@ -10,6 +10,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 
 export interface StoreRecord<T = unknown> {
   key: string;
+  /** Treat as immutable: a backend may share it between readers (the file store freezes it). */
   value: T;
   /** Revision of the change that last wrote this record (etcd's mod_revision). */
   revision: number;

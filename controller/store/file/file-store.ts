@@ -23,8 +23,22 @@ function toText(value: unknown): string {
   return text;
 }
 
+function deepFreeze(value: unknown): unknown {
+  if (value !== null && typeof value === "object") {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Values are parsed once and shared, frozen: a caller mutating one gets a TypeError, never a changed store. */
+function valueOf(rec: ReplicaRecord): unknown {
+  if (!("parsed" in rec)) rec.parsed = deepFreeze(JSON.parse(rec.text));
+  return rec.parsed;
+}
+
 function toRecord<T>(key: string, rec: ReplicaRecord | undefined): StoreRecord<T> | undefined {
-  return rec ? { key, value: JSON.parse(rec.text) as T, revision: rec.revision } : undefined;
+  return rec ? { key, value: valueOf(rec) as T, revision: rec.revision } : undefined;
 }
 
 export class FileStore implements Store {
@@ -93,7 +107,7 @@ export class FileStore implements Store {
         return current ? { refuse: current } : { op: "put", key, valueText };
       });
       if ("refuse" in result) return { ok: false, current: toRecord<T>(key, result.refuse) };
-      return { ok: true, record: { key, value: JSON.parse(valueText) as T, revision: result.revision } };
+      return { ok: true, record: { key, value: deepFreeze(JSON.parse(valueText)) as T, revision: result.revision } };
     });
   }
 
@@ -106,7 +120,7 @@ export class FileStore implements Store {
         return current?.revision === expectedRevision ? { op: "put", key, valueText } : { refuse: current };
       });
       if ("refuse" in result) return { ok: false, current: toRecord<T>(key, result.refuse) };
-      return { ok: true, record: { key, value: JSON.parse(valueText) as T, revision: result.revision } };
+      return { ok: true, record: { key, value: deepFreeze(JSON.parse(valueText)) as T, revision: result.revision } };
     });
   }
 

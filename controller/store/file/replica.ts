@@ -8,6 +8,8 @@ import type { Entry } from "./layout.js";
 export interface ReplicaRecord {
   text: string;
   revision: number;
+  /** The parsed value, deep-frozen, once someone read it: list() parses nothing twice. */
+  parsed?: unknown;
 }
 
 const SNAPSHOT_MAGIC = "ovs-sdn-snapshot 1";
