@@ -141,7 +141,12 @@ export class Ipam {
     const leases: Lease[] = [];
     for (const key of att.value.leases) {
       const lease = await this.store.get<Lease>(key);
-      if (lease && lease.value.containerId === req.containerId && lease.value.ifname === req.ifname) leases.push(lease.value);
+      if (lease && this.heldBy(lease.value, req)) leases.push(lease.value);
+    }
+    if (leases.length !== att.value.leases.length) {
+      // Left by a release that crashed half-way: finish it, then allocate afresh.
+      await this.release(req.containerId, req.ifname);
+      return undefined;
     }
     for (const text of req.ips ?? []) {
       const wanted = ipValue(text.split("/")[0] ?? "");

@@ -150,3 +150,14 @@ describe("IPAM allocation", () => {
     expect((await ipamError(fx.ipam.allocate(req("a")))).message).toBe('network "n1" has no subnets');
   });
 });
+
+describe("IPAM after a release that crashed half-way", () => {
+  it("allocating the interface again finishes the release and allocates afresh", async () => {
+    fx = await ipamFixture([network("n1"), subnet("v4", { cidr: "10.1.0.0/24" }), subnet("v6", { cidr: "fd10:1::/64" })]);
+    await fx.ipam.allocate(req("a"));
+    await fx.store.delete("leases/n1/v4/10.1.0.2"); // the release died after its first delete
+    expect(ips(await fx.ipam.allocate(req("a")))).toEqual(["10.1.0.2", "fd10:1::2"]);
+    expect((await fx.ipam.leases()).map((l) => `${l.containerId} ${l.ip}`)).toEqual(["a 10.1.0.2", "a fd10:1::2"]);
+    expect(await fx.ipam.attachments()).toHaveLength(1);
+  });
+});
