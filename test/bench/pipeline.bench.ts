@@ -6,7 +6,8 @@
  *   one rule     change one rule's port, incremental compile + diff + apply, p50 / p95 of 20 changes
  *   datapath     ping RTT and iperf3 TCP throughput between two containers: same subnet and routed
  *                through the full pipeline (with the 1,000-port flow set installed) vs a NORMAL bridge
- * Run: `npx tsx test/bench/pipeline.bench.ts` (PIPELINE_BENCH_IPERF_S sets iperf3 seconds, default 5).
+ * Run: `npx tsx test/bench/pipeline.bench.ts` (PIPELINE_BENCH_IPERF_S: iperf3 seconds, default 5;
+ * PIPELINE_BENCH_ROUNDS: alternating datapath rounds, default 3).
  * Figures and interpretation: docs/performance-pipeline.md.
  */
 import { spawn } from "node:child_process";
@@ -25,6 +26,7 @@ import { largeInput } from "../unit/pipeline/fixtures.js";
 import { attachContainer, removeContainers, type Container, type ContainerSpec } from "../integration/pipeline/helpers/containers.js";
 
 const IPERF_SECONDS = Number(process.env.PIPELINE_BENCH_IPERF_S ?? 5);
+const ROUNDS = Number(process.env.PIPELINE_BENCH_ROUNDS ?? 3);
 const SHAPE = { ports: 1000, subnets: 100, rules: 500 };
 
 const pct = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))] ?? NaN;
@@ -69,9 +71,9 @@ function benchCompile(): void {
   row("flow count at 250 / 500 / 1,000 ports", `${counts.join(" / ")} (+${(counts[1]! - counts[0]!) / 250} and +${(counts[2]! - counts[1]!) / 500} per port)`);
 }
 
-async function pingRtt(from: Container, host: string): Promise<string> {
+async function pingRtt(from: Container, host: string): Promise<number> {
   const out = (await runFull("ip", ["netns", "exec", from.netns, "ping", "-q", "-c", "50", "-i", "0.02", host])).stdout;
-  return /= [\d.]+\/([\d.]+)\//.exec(out)?.[1] ?? "?";
+  return Number(/= [\d.]+\/([\d.]+)\//.exec(out)?.[1] ?? NaN);
 }
 
 async function iperf(server: Container, client: Container, host: string): Promise<number> {
@@ -127,16 +129,26 @@ async function benchOvs(): Promise<void> {
     row("one-rule change end to end: compile + diff + bundle in OVS (p50 / p95 of 20)", `${ms(pct(changeTimes, 50))} / ${ms(pct(changeTimes, 95))} (${touched} flow mods each)`);
     await syncFlows(applier, compileDesiredFlows(benchInput(SHAPE.ports)).flows);
 
+    // Datapath: NORMAL and pipeline runs alternate, so load from elsewhere hits both alike.
     const [pa, pb, pc, na, nb] = containers as [Container, Container, Container, Container, Container];
-    row("ping RTT avg, NORMAL bridge", `${await pingRtt(na, "172.16.1.21")} ms`);
-    row("ping RTT avg, pipeline same subnet", `${await pingRtt(pa, "172.16.1.11")} ms`);
-    row("ping RTT avg, pipeline routed (conjunctive ACL, 2 subnets)", `${await pingRtt(pa, "172.16.2.10")} ms`);
-    const normal = await iperf(nb, na, "172.16.1.21");
-    const same = await iperf(pb, pa, "172.16.1.11");
-    const routed = await iperf(pc, pa, "172.16.2.10");
-    row(`iperf3 TCP ${IPERF_SECONDS} s, NORMAL bridge`, `${normal.toFixed(2)} Gbit/s`);
-    row(`iperf3 TCP ${IPERF_SECONDS} s, pipeline same subnet`, `${same.toFixed(2)} Gbit/s (${Math.round((same / normal) * 100)} % of NORMAL)`);
-    row(`iperf3 TCP ${IPERF_SECONDS} s, pipeline routed`, `${routed.toFixed(2)} Gbit/s (${Math.round((routed / normal) * 100)} % of NORMAL)`);
+    const paths = [
+      { name: "NORMAL bridge", rtt: () => pingRtt(na, "172.16.1.21"), tput: () => iperf(nb, na, "172.16.1.21") },
+      { name: "pipeline same subnet", rtt: () => pingRtt(pa, "172.16.1.11"), tput: () => iperf(pb, pa, "172.16.1.11") },
+      { name: "pipeline routed (conjunctive ACL)", rtt: () => pingRtt(pa, "172.16.2.10"), tput: () => iperf(pc, pa, "172.16.2.10") },
+    ];
+    const rtts = paths.map((): number[] => []);
+    const gbits = paths.map((): number[] => []);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const [i, path] of paths.entries()) {
+        rtts[i]!.push(await path.rtt());
+        gbits[i]!.push(await path.tput());
+      }
+    }
+    for (const [i, path] of paths.entries()) {
+      const ratios = gbits[i]!.map((g, r) => g / gbits[0]![r]!);
+      row(`ping RTT avg, ${path.name} (median of ${ROUNDS} x 50)`, `${pct(rtts[i]!, 50).toFixed(3)} ms`);
+      row(`iperf3 TCP, ${path.name} (median of ${ROUNDS} x ${IPERF_SECONDS} s)`, `${pct(gbits[i]!, 50).toFixed(2)} Gbit/s${i === 0 ? "" : ` (${Math.round(pct(ratios, 50) * 100)} % of NORMAL, per-round ratios ${ratios.map((r) => Math.round(r * 100)).join("/")} %)`}`);
+    }
   } finally {
     await removeContainers(containers);
     await sandbox.stop();

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { OfctlFlowApplier } from "../../../ovs/openflow/applier.js";
 import { syncFlows } from "../../../ovs/openflow/sync.js";
-import { purposeOf } from "../../../ovs/openflow/cookie.js";
+import { cookieOf, purposeOf } from "../../../ovs/openflow/cookie.js";
+import { OpenFlowError } from "../../../ovs/openflow/errors.js";
 import { compileDesiredFlows } from "../../../controller/pipeline/compile.js";
 import { PURPOSE } from "../../../controller/pipeline/purposes.js";
 import { acmePolicy, BRIDGE, scenarioInput, startWorld, type World } from "./helpers/scenario.js";
@@ -78,6 +79,17 @@ describe("pipeline reconcile", () => {
     expect(await streamDone).toBe(0);
     expect(streamOut).toMatch(/40 packets transmitted, 40 received, 0% packet loss/);
     expect(await foreignFlows()).toHaveLength(1);
+  });
+
+  it("applies a bundle whole or not at all", async () => {
+    const before = await w.applier.dumpFlows();
+    const valid = { table: 0, priority: 9, purpose: 1, text: "table=0,priority=9,in_port=99 actions=drop" };
+    // ovs-vswitchd itself refuses this one (no meter 5: OFPMMFC_INVALID_METER) after ovs-ofctl sent
+    // the whole bundle: the valid flow and the removals must not land either.
+    const invalid = { table: 0, priority: 8, purpose: 1, text: "table=0,priority=8,in_port=98 actions=meter:5,output:1" };
+    const add = [valid, invalid].map((f) => ({ ...f, cookie: cookieOf(f.purpose, f.text) }));
+    await expect(w.applier.apply({ add, remove: before.slice(0, 3), unchanged: 0 })).rejects.toThrow(OpenFlowError);
+    expect((await w.applier.dumpFlows()).map((f) => f.cookie).sort()).toEqual(before.map((f) => f.cookie).sort());
   });
 
   it("restores every flow and the traffic after ovs-vswitchd restarts", async () => {
