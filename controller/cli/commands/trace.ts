@@ -55,6 +55,9 @@ Examples:
       const flow = packetFlow({ inPort: src.name, srcMac: src.identity.mac, dstMac, src: srcAddr.address, dst, probe });
       const parsed = parseTrace(await ctx.appctl("ofproto/trace", ctx.bridge, flow));
       const explanation = explainTrace(parsed, portNames(ports), src.name);
+      if (!answered && explanation.verdict.kind === "dropped") {
+        explanation.summary = `the container cannot resolve ${hop.address.text} (no ${dst.family === 4 ? "ARP" : "ND"} answer in network ${src.identity.network}); a frame sent anyway is ${explanation.summary}`;
+      }
 
       const hopText = `${hop.routed ? `via gateway ${hop.address.text}` : `on-link ${hop.address.text}`}${hop.subnet ? ` (subnet ${hop.subnet.name})` : ""}`;
       const neighbor = answered

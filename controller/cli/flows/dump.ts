@@ -28,18 +28,21 @@ export function parseNamedDump(output: string): ShownFlow[] {
     .map(parseNamedFlowLine);
 }
 
-export function parseNamedFlowLine(line: string): ShownFlow {
+export function parseNamedFlowLine(text: string): ShownFlow {
+  const line = text.trim();
   const cut = line.indexOf(" actions=");
   if (cut === -1) throw new CniError(CniCode.OpenFlowFailure, `unexpected dump-flows line (no actions): ${line}`);
+  // Header fields are ", "-separated; the last part is "priority=N,match", the match alone, or
+  // (default priority and empty match) one more header field.
   const parts = line.slice(0, cut).split(", ");
+  const lastIsHeader = /^(cookie|duration|table|n_packets|n_bytes|idle_age|hard_age|idle_timeout|hard_timeout|importance)=[^,]*$/.test(parts[parts.length - 1] ?? "");
   const header = new Map<string, string>();
-  for (const part of parts.slice(0, -1)) {
+  for (const part of lastIsHeader ? parts : parts.slice(0, -1)) {
     const eq = part.indexOf("=");
     if (eq !== -1) header.set(part.slice(0, eq), part.slice(eq + 1));
   }
-  // The last header part holds "priority=N,match" or only the match (or a header field when both are absent).
-  const last = parts.length > 1 ? (parts[parts.length - 1] ?? "") : "";
-  const fields = last === "" || /^(n_bytes|idle_age|hard_age|duration)=/.test(last) ? [] : last.split(",");
+  const last = lastIsHeader ? "" : (parts[parts.length - 1] ?? "");
+  const fields = last === "" ? [] : last.split(",");
   let priority = DEFAULT_PRIORITY;
   if (fields[0]?.startsWith("priority=")) priority = Number(fields.shift()!.slice("priority=".length));
   const cookieText = header.get("cookie") ?? "";

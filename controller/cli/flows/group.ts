@@ -101,7 +101,7 @@ export function filterFlows(flows: readonly ShownFlow[], filter: FlowFilter, nam
   const networkIds = filter.network === undefined ? undefined : new Set([...names.networks].filter(([, n]) => n === filter.network).map(([id]) => id));
   return flows.filter((f) => {
     if (table !== undefined && f.table.toLowerCase() !== table && String(f.tableId) !== table) return false;
-    if (filter.port && !concernsPort(f, filter.port)) return false;
+    if (filter.port && !concernsPort(f, filter.port, names)) return false;
     if (networkIds && !concernsNetwork(f, networkIds, filter.network!, names)) return false;
     return true;
   });
@@ -110,11 +110,17 @@ export function filterFlows(flows: readonly ShownFlow[], filter: FlowFilter, nam
 const ADDRESS_FIELDS = ["nw_src", "nw_dst", "ipv6_src", "ipv6_dst", "arp_spa", "arp_tpa", "nd_target"];
 const MAC_FIELDS = ["dl_src", "dl_dst", "arp_sha", "arp_tha"];
 
-/** A flow is the port's when it matches its in_port, MAC or one of its addresses, or outputs to it. */
-export function concernsPort(flow: ShownFlow, port: PortLabel): boolean {
+/**
+ * A flow is the port's when it matches its in_port, MAC or one of its addresses, or outputs to it;
+ * a flow of another network never is (tenants may reuse addresses).
+ */
+export function concernsPort(flow: ShownFlow, port: PortLabel, names: Names): boolean {
   const fields = matchFields(flow.match);
   const inPort = fields.get("in_port");
   if (inPort !== undefined) return inPort === port.name || inPort === String(port.ofport);
+  const key = groupKeyOf(flow);
+  const network = key.kind === "network" ? names.networks.get(key.id) : undefined;
+  if (network !== undefined && network !== port.network) return false;
   if (MAC_FIELDS.some((f) => fields.get(f) === port.mac)) return true;
   if (ADDRESS_FIELDS.some((f) => port.ips.includes(fields.get(f) ?? ""))) return true;
   return port.ofport !== undefined && flow.actions.includes(`set_field:0x${port.ofport.toString(16)}->reg${REG.outPort}`);

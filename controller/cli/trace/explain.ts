@@ -113,7 +113,7 @@ export function explainTrace(trace: ParsedTrace, ports: readonly PortName[], inP
       words: decisive?.words ?? "no rule matched",
     };
     summary = decisive
-      ? `dropped in table ${decisive.tableName} (${decisive.table}) by ${decisive.purpose ? `a ${decisive.purpose} rule` : "the table miss"}: ${decisive.words}`
+      ? `dropped in table ${decisive.tableName} (${decisive.table}) by ${decisive.purpose ? `rule ${decisive.purpose}` : "the table miss"}: ${decisive.words}`
       : "dropped before any table (no trace steps)";
   }
   return { verdict, summary, steps, datapathActions };

@@ -47,8 +47,11 @@ export function packetFlow(p: PacketSpec): string {
   const addresses = v6 ? [`ipv6_src=${p.src.text}`, `ipv6_dst=${p.dst.text}`] : [`nw_src=${p.src.text}`, `nw_dst=${p.dst.text}`];
   const l4 =
     p.probe.protocol === "icmp"
-      ? [`icmp_type=${v6 ? 128 : 8}`, "icmp_code=0"]
-      : [`tp_src=${SOURCE_PORT}`, `tp_dst=${p.probe.port}`, ...(p.probe.protocol === "tcp" ? ["tcp_flags=syn"] : [])];
+      ? v6
+        ? ["icmpv6_type=128", "icmpv6_code=0"]
+        : ["icmp_type=8", "icmp_code=0"]
+      : // ofproto/trace's parser wants the protocol's own port fields (tp_* fails its prerequisite check for udp).
+        [`${p.probe.protocol}_src=${SOURCE_PORT}`, `${p.probe.protocol}_dst=${p.probe.port}`, ...(p.probe.protocol === "tcp" ? ["tcp_flags=syn"] : [])];
   return [proto, `in_port=${p.inPort}`, `dl_src=${p.srcMac}`, `dl_dst=${p.dstMac}`, ...addresses, "nw_ttl=64", ...l4].join(",");
 }
 
@@ -60,7 +63,7 @@ export function neighborFlow(inPort: string, srcMac: string, src: Address, targe
   const low24 = target.value & 0xffffffn;
   const group = formatAddress(6, (0xff020000000000000000000000000000n | 0x1ff000000n) | low24);
   const mcastMac = `33:33:ff:${[16n, 8n, 0n].map((s) => ((low24 >> s) & 0xffn).toString(16).padStart(2, "0")).join(":")}`;
-  return ["icmp6", `in_port=${inPort}`, `dl_src=${srcMac}`, `dl_dst=${mcastMac}`, `ipv6_src=${src.text}`, `ipv6_dst=${group}`, "nw_ttl=255", "icmp_type=135", "icmp_code=0", `nd_target=${target.text}`, `nd_sll=${srcMac}`].join(",");
+  return ["icmp6", `in_port=${inPort}`, `dl_src=${srcMac}`, `dl_dst=${mcastMac}`, `ipv6_src=${src.text}`, `ipv6_dst=${group}`, "nw_ttl=255", "icmpv6_type=135", "icmpv6_code=0", `nd_target=${target.text}`, `nd_sll=${srcMac}`].join(",");
 }
 
 /** The MAC the pipeline answered with, or undefined when nothing came back to the sender. */
