@@ -12,10 +12,13 @@ import { DEFAULT_MTU, type DefinitionSet } from "./model/types.js";
 
 const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 
-/** A stable, locally administered unicast MAC for a container interface. */
+/**
+ * A stable, locally administered unicast MAC for a container interface. The first byte 0x0e keeps
+ * it apart from the pipeline's virtual gateway MACs (0a:5d:...).
+ */
 export function attachmentMac(containerId: string, ifname: string): string {
   const digest = createHash("sha256").update(`${containerId}/${ifname}`).digest();
-  const bytes = [0x0a, ...digest.subarray(0, 5)];
+  const bytes = [0x0e, ...digest.subarray(0, 5)];
   return bytes.map((b) => b.toString(16).padStart(2, "0")).join(":");
 }
 

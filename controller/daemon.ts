@@ -7,7 +7,9 @@
 import type { Logger } from "pino";
 import { OvsdbClient } from "../ovs/ovsdb/index.js";
 import { OfctlFlowApplier } from "../ovs/openflow/applier.js";
-import { compileDesiredFlows, pipelineTableNames } from "./pipeline/compile.js";
+import type { DesiredFlow } from "../ovs/openflow/desired.js";
+import { pipelineTableNames } from "./pipeline/compile.js";
+import { PipelineCompiler } from "./pipeline/incremental.js";
 import { AttachmentService } from "./attachments.js";
 import { prepareIntegrationBridge } from "./bridge.js";
 import type { ControllerConfig } from "./config.js";
@@ -28,6 +30,8 @@ import type { Store } from "./store/types.js";
 export class Controller {
   definitionSet: DefinitionSet = emptyDefinitionSet();
   readonly installedPorts = new InstalledPorts();
+  /** Caches rendered flows per network, subnet, port and rule: a one-rule change recompiles one rule. */
+  private readonly compiler = new PipelineCompiler();
   private readonly stops: Array<() => Promise<void> | void> = [];
   private lastProblems = "";
 
@@ -109,11 +113,11 @@ export class Controller {
   }
 
   /** The desired flows of the current definitions and ports; remembers which ports they cover. */
-  desiredFlows(): ReturnType<typeof compileDesiredFlows> {
+  desiredFlows(): { flows: DesiredFlow[]; problems: string[] } {
     const problems: string[] = [];
     const input = toPipelineInput(this.definitionSet, this.watcher.ports(), problems);
     this.installedPorts.compiling(input.ports);
-    const compiled = compileDesiredFlows(input);
+    const compiled = this.compiler.compile(input);
     const all = [...problems, ...compiled.problems];
     const summary = all.join("; ");
     if (summary !== this.lastProblems) {

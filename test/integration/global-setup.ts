@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
-const requiredCommands = ["ovsdb-server", "ovs-vswitchd", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl", "ovs-appctl", "ip", "ping", "ethtool", "nsenter"];
+const requiredCommands = ["ovsdb-server", "ovs-vswitchd", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl", "ovs-appctl", "ip", "ping", "arping", "ethtool", "nsenter", "iperf3", "python3", "openssl"];
 const requiredFiles = ["/usr/share/openvswitch/vswitch.ovsschema", "/usr/lib/cni/host-local", "/usr/lib/cni/static", "/usr/lib/cni/bridge"];
 
 export default function setup(): void {
