@@ -43,6 +43,7 @@ export class AttachmentService {
       containerId: req.containerId,
       ifname: req.ifname,
       ...(owner ? { owner } : {}),
+      ...(req.subnets && req.subnets.length > 0 ? { subnets: req.subnets } : {}),
       ...(req.requestedIps && req.requestedIps.length > 0 ? { ips: req.requestedIps } : {}),
     });
     return {

@@ -26,6 +26,8 @@ export interface AttachRequest {
   network: string;
   podNamespace?: string;
   podName?: string;
+  /** Subnets to take addresses from (default: the network's only IPv4 and only IPv6 subnet). */
+  subnets?: string[];
   /** Fixed addresses asked for by CNI_ARGS IP= or runtimeConfig.ips (with or without prefix length). */
   requestedIps?: string[];
   requestedMac?: string;

@@ -26,6 +26,8 @@ export interface LabOptions {
 export interface AttachmentSpec {
   network: string;
   ifname?: string;
+  /** Subnets to take addresses from (config "subnets"). */
+  subnets?: string[];
   /** Fixed addresses (runtimeConfig.ips). */
   ips?: string[];
   podNamespace?: string;
@@ -133,7 +135,11 @@ export class Lab {
     await run("ip", ["-n", netns, "link", "set", "lo", "up"]);
     for (const [index, spec] of specs.entries()) {
       const ifname = spec.ifname ?? (index === 0 ? "eth0" : `net${index}`);
-      const config = { ...this.networkConfig(spec.network), ...(spec.ips ? { runtimeConfig: { ips: spec.ips } } : {}) };
+      const config = {
+        ...this.networkConfig(spec.network),
+        ...(spec.subnets ? { subnets: spec.subnets } : {}),
+        ...(spec.ips ? { runtimeConfig: { ips: spec.ips } } : {}),
+      };
       const args: Record<string, string> = { IgnoreUnknown: "1" };
       if (spec.podNamespace) args.K8S_POD_NAMESPACE = spec.podNamespace;
       if (spec.podName) args.K8S_POD_NAME = spec.podName;
