@@ -4,14 +4,13 @@
  * process's memory. An attachment record lists a container interface's leases; it is written last,
  * so a crash leaves at most leases without an attachment, which release() and gc() clean up.
  */
-import { formatIp } from "../model/ip.js";
-import { ATTACHMENTS_PREFIX, LEASES_PREFIX, attachmentKey, leaseKey, subnetLeasePrefix } from "../model/keys.js";
+import { ATTACHMENTS_PREFIX, LEASES_PREFIX, attachmentKey, subnetLeasePrefix } from "../model/keys.js";
 import type { Store, StoreRecord } from "../store/types.js";
 import { allocatedAddress, ipValue } from "./addresses.js";
-import { candidates } from "./candidates.js";
+import { claim, heldBy } from "./claim.js";
 import { IpamError } from "./errors.js";
 import { loadNetworkView, subnetStillValid, type NetworkView, type SubnetView } from "./network-view.js";
-import { resolveTargets, type Target } from "./targets.js";
+import { resolveTargets } from "./targets.js";
 import type { AllocateRequest, Allocation, AttachmentRecord, Lease, LeaseFilter } from "./types.js";
 
 const NAME_PART = /^[^/\s]{1,253}$/;
@@ -33,7 +32,7 @@ export class Ipam {
     const targets = resolveTargets(view, req);
     const created: StoreRecord<Lease>[] = [];
     try {
-      for (const target of targets) created.push(await this.lease(view, target, req));
+      for (const target of targets) created.push(await claim(this.store, target, req, this.now()));
       for (const target of targets) {
         if (!(await subnetStillValid(this.store, target.subnet))) {
           throw new IpamError("terminating", `subnet "${target.subnet.def.metadata.name}" changed or is being deleted; try again`);
@@ -62,72 +61,6 @@ export class Ipam {
     }
   }
 
-  private async lease(view: NetworkView, target: Target, req: AllocateRequest): Promise<StoreRecord<Lease>> {
-    const sub = target.subnet;
-    const make = (ip: bigint, kind: Lease["kind"]): Lease => ({
-      network: req.network,
-      subnet: sub.def.metadata.name,
-      ip: formatIp(sub.layout.cidr.family, ip),
-      containerId: req.containerId,
-      ifname: req.ifname,
-      ...(req.owner !== undefined ? { owner: req.owner } : {}),
-      kind,
-      time: this.now().toISOString(),
-    });
-    if (target.fixed) {
-      const lease = make(target.fixed.ip, target.fixed.kind);
-      const res = await this.store.createIfAbsent(leaseKey(lease.network, lease.subnet, lease.ip), lease);
-      if (res.ok) return res.record;
-      // Left by an earlier attempt of this same interface that crashed: it is ours.
-      if (res.current && this.heldBy(res.current.value, req)) return res.current;
-      const holder = res.current?.value;
-      const owner = holder?.owner !== undefined ? ` (owner "${holder.owner}")` : "";
-      throw new IpamError("taken", `IP ${lease.ip} in subnet "${lease.subnet}" is already held by container ${holder?.containerId}/${holder?.ifname}${owner}`, lease.ip);
-    }
-    const prefix = subnetLeasePrefix(req.network, sub.def.metadata.name);
-    // Canonical address texts: no address parsing per lease, only per candidate tried.
-    const taken = new Set<string>();
-    /** Adds every leased address to `taken`; finds this interface's own lease and the round-robin hint. */
-    const scan = async () => {
-      let mine: StoreRecord<Lease> | undefined;
-      let hint: StoreRecord<Lease> | undefined;
-      for (const rec of (await this.store.list<Lease>(prefix)).records) {
-        taken.add(rec.value.ip);
-        if (this.heldBy(rec.value, req)) mine = rec;
-        if (rec.value.kind === "dynamic" && (!hint || rec.revision > hint.revision)) hint = rec;
-      }
-      return { mine, hint };
-    };
-    const first = await scan();
-    if (first.mine) return first.mine;
-    let lost = 0;
-    let skip = 0;
-    for (const ip of candidates(sub.layout, first.hint ? ipValue(first.hint.value.ip) : undefined)) {
-      const text = formatIp(sub.layout.cidr.family, ip);
-      if (taken.has(text)) continue;
-      if (skip > 0) {
-        skip--;
-        continue;
-      }
-      const lease = make(ip, "dynamic");
-      const res = await this.store.createIfAbsent(leaseKey(lease.network, lease.subnet, lease.ip), lease);
-      if (res.ok) return res.record;
-      // Lost a race: others are allocating right now. Learn what they took meanwhile, and stop
-      // walking in lockstep with them: skip a few free addresses (they are taken after a wrap).
-      taken.add(text);
-      const again = await scan();
-      if (again.mine) return again.mine;
-      lost++;
-      skip = Math.floor(Math.random() * Math.min(16, 2 * lost));
-    }
-    if (skip > 0 || lost > 0) return this.lease(view, target, req);
-    throw new IpamError("full", `subnet "${sub.def.metadata.name}" (${sub.def.spec.cidr}) of network "${req.network}" has no free address left`);
-  }
-
-  private heldBy(lease: Lease, req: AllocateRequest): boolean {
-    return lease.containerId === req.containerId && lease.ifname === req.ifname;
-  }
-
   private async rollback(created: StoreRecord<Lease>[]): Promise<void> {
     for (const rec of created.splice(0)) await this.store.delete(rec.key, rec.revision);
   }
@@ -141,7 +74,7 @@ export class Ipam {
     const leases: Lease[] = [];
     for (const key of att.value.leases) {
       const lease = await this.store.get<Lease>(key);
-      if (lease && this.heldBy(lease.value, req)) leases.push(lease.value);
+      if (lease && heldBy(lease.value, req)) leases.push(lease.value);
     }
     if (leases.length !== att.value.leases.length) {
       // Left by a release that crashed half-way: finish it, then allocate afresh.
@@ -159,7 +92,8 @@ export class Ipam {
 
   private toAllocation(view: NetworkView, req: AllocateRequest, leases: Lease[]): Allocation {
     const addresses = leases.map((lease) => {
-      const sub = view.subnets.find((s) => s.def.metadata.name === lease.subnet) as SubnetView;
+      const sub: SubnetView | undefined = view.subnets.find((s) => s.def.metadata.name === lease.subnet);
+      if (!sub) throw new IpamError("terminating", `subnet "${lease.subnet}" of ${lease.ip} is being deleted`, lease.ip);
       return allocatedAddress(sub, lease);
     });
     return { network: req.network, containerId: req.containerId, ifname: req.ifname, ...(req.owner !== undefined ? { owner: req.owner } : {}), addresses };

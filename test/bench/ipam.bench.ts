@@ -5,12 +5,14 @@
  *   fresh process   wall time of a new `node` process that opens the store, allocates and releases
  *                   one address and exits (bundled JS), with and without NODE_EXTRA_CA_CERTS,
  *                   on a store holding few and 1000 leases; plus `node -e 0` as the floor
- * Run: `npx tsx test/bench/ipam.bench.ts` (IPAM_BENCH_N sets the sequential count, default 1000).
+ * Run: `npx tsx test/bench/ipam.bench.ts`. IPAM_BENCH_N: sequential count (default 1000);
+ * IPAM_BENCH_FRESH: fresh-process runs (default 40); IPAM_BENCH_DIR: where the stores live (default
+ * the OS temp dir; /dev/shm puts them on tmpfs, where fsync costs nothing, to separate CPU from disk).
  * Figures and interpretation: docs/performance-ipam.md.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { DefinitionService } from "../../controller/model/definitions.js";
@@ -107,10 +109,11 @@ async function freshProcess(dir: string, script: string): Promise<string[]> {
 }
 
 async function main(): Promise<void> {
-  const dir = mkdtempSync(join(tmpdir(), "ovs-sdn-ipam-bench-"));
+  const dir = mkdtempSync(join(process.env.IPAM_BENCH_DIR ?? tmpdir(), "ovs-sdn-ipam-bench-"));
   try {
     const script = await bundleWorker(dir);
-    console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), N=${N}, fresh runs=${FRESH_RUNS}\n`);
+    const load = loadavg().map((l) => l.toFixed(1)).join(" ");
+    console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), load ${load}, N=${N}, fresh runs=${FRESH_RUNS}, dir ${dir}\n`);
     console.log("| run | allocations/s | releases/s | allocate+release ms p50 / p99 (200 leases held) |");
     console.log("|---|---|---|---|");
     console.log(await sequential(dir, "IPv4 /16", [{ name: "s1", cidr: "10.30.0.0/16" }]));
