@@ -12,6 +12,7 @@ import { configVersion, LATEST_VERSION, isSupportedVersion, type CniVersion } fr
 export const DEFAULT_BRIDGE = "br-int";
 export const DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
 export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_STATE_DIR = "/var/run/ovs-sdn";
 /** Configs (with prevResult) are small; anything larger is refused before parsing. */
 export const MAX_CONFIG_BYTES = 1 << 20;
 
@@ -37,6 +38,8 @@ export interface PluginConfig {
   /** args.cni.mac (the "args in network config" convention). */
   argsMac: string | undefined;
   timeoutMs: number;
+  /** Small caches (IPAM versions); nothing the plugin needs to be correct. */
+  stateDir: string;
   logFile: string | undefined;
   logLevel: string | undefined;
   /** GC: attachments still in use (cni.dev/valid-attachments, or cni.dev/attachments). */
@@ -119,6 +122,7 @@ interface RawConfig {
   runtimeConfig?: { ips?: string[]; mac?: string };
   args?: { cni?: { mac?: unknown } };
   timeoutMs?: number;
+  stateDir?: string;
   logFile?: string;
   logLevel?: string;
   prevResult?: unknown;
@@ -149,6 +153,7 @@ export function parseConfig(json: Record<string, unknown>): PluginConfig {
     runtimeConfig: { ...(runtimeConfig.ips ? { ips: runtimeConfig.ips } : {}), ...(runtimeConfig.mac ? { mac: runtimeConfig.mac } : {}) },
     argsMac,
     timeoutMs: c.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    stateDir: c.stateDir ?? DEFAULT_STATE_DIR,
     logFile: c.logFile,
     logLevel: c.logLevel,
     validAttachments: attachments,

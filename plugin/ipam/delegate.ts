@@ -2,7 +2,8 @@
  * Delegated IPAM (SPEC.md "Delegated plugins"): the IPAM plugin named by ipam.type is found on
  * CNI_PATH and run with our environment, CNI_COMMAND set to the verb, and our config on stdin.
  * An IPAM that does not speak the config's version (Debian's plugins stop at 1.0.0) is asked for
- * its versions and called again with the highest common one.
+ * its versions and called again with the highest common one; the answer is cached in the state dir
+ * (versions-cache.ts) so that later calls go straight to that version.
  */
 import { constants } from "node:fs";
 import { access } from "node:fs/promises";
@@ -10,6 +11,7 @@ import { join } from "node:path";
 import { runFull } from "../../ovs/exec.js";
 import { CniCode, CniError } from "../cni/errors.js";
 import { bestCommonVersion } from "../cni/versions.js";
+import { cachedVersions, rememberVersions } from "./versions-cache.js";
 
 export interface IpamCall {
   type: string;
@@ -19,6 +21,8 @@ export interface IpamCall {
   cniVersion: string;
   env: NodeJS.ProcessEnv;
   timeoutMs: number;
+  /** Where the versions cache lives. */
+  stateDir: string;
 }
 
 const ANY_EXIT = Array.from({ length: 255 }, (_, i) => i + 1);
@@ -60,21 +64,35 @@ async function execOnce(path: string, call: IpamCall, command: string, input: st
   throw new CniError(code, `ipam ${call.type} ${command}: ${msg}`, details);
 }
 
-/** The versions the IPAM plugin supports (its VERSION answer). */
-export async function ipamVersions(call: IpamCall): Promise<string[]> {
-  const path = await findPlugin(call.type, call.cniPath);
+async function queryVersions(path: string, call: IpamCall): Promise<string[]> {
   const out = (await execOnce(path, call, "VERSION", JSON.stringify({ cniVersion: call.cniVersion }), {})) as { supportedVersions?: unknown };
-  return Array.isArray(out?.supportedVersions) ? out.supportedVersions.filter((v): v is string => typeof v === "string") : [];
+  const versions = Array.isArray(out?.supportedVersions) ? out.supportedVersions.filter((v): v is string => typeof v === "string") : [];
+  await rememberVersions(call.stateDir, path, versions);
+  return versions;
 }
 
-/** Runs a verb; retries once in the highest common version if the plugin refused ours (code 1). */
+/** The versions the IPAM plugin supports (cached, else its VERSION answer). */
+export async function ipamVersions(call: IpamCall): Promise<string[]> {
+  const path = await findPlugin(call.type, call.cniPath);
+  return (await cachedVersions(call.stateDir, path)) ?? queryVersions(path, call);
+}
+
+/**
+ * Runs a verb in the config's version, or directly in the highest common one when the cache says
+ * the plugin does not speak it; on a refusal (code 1) asks the plugin and retries once.
+ */
 export async function ipamExec(call: IpamCall, command: string, extraEnv: Record<string, string> = {}): Promise<unknown> {
   const path = await findPlugin(call.type, call.cniPath);
+  const known = await cachedVersions(call.stateDir, path);
+  if (known && !known.includes(call.cniVersion)) {
+    const common = bestCommonVersion(call.cniVersion, known);
+    if (common !== undefined) return execOnce(path, call, command, withVersion(call.configText, common), extraEnv);
+  }
   try {
     return await execOnce(path, call, command, call.configText, extraEnv);
   } catch (err) {
     if (!(err instanceof CniError) || err.code !== CniCode.IncompatibleVersion) throw err;
-    const common = bestCommonVersion(call.cniVersion, await ipamVersions(call));
+    const common = bestCommonVersion(call.cniVersion, await queryVersions(path, call));
     if (common === undefined || common === call.cniVersion) throw err;
     return execOnce(path, call, command, withVersion(call.configText, common), extraEnv);
   }

@@ -17,7 +17,7 @@ import type { AttachmentPlan, AttachmentSource } from "./types.js";
 function ipamCall(ctx: VerbContext): IpamCall | undefined {
   const ipam = ctx.config.ipam;
   if (!ipam) return undefined;
-  return { type: ipam.type, cniPath: ctx.env.path, configText: ctx.configText, cniVersion: ctx.config.cniVersion, env: ctx.processEnv, timeoutMs: ctx.config.timeoutMs };
+  return { type: ipam.type, cniPath: ctx.env.path, configText: ctx.configText, cniVersion: ctx.config.cniVersion, env: ctx.processEnv, timeoutMs: ctx.config.timeoutMs, stateDir: ctx.config.stateDir };
 }
 
 export function chooseMac(ctx: VerbContext): string {

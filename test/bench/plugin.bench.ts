@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       netns.push(name);
     }
     const ipam = (sub: string) => ({ type: "host-local", subnet: `10.78.${sub}.0/24`, dataDir: join(dir, "ipam") });
-    const ovsSdn = { cniVersion: "1.0.0", name: "bench-ovs", type: "ovs-sdn", bridge: "br-int", ovsdb: sandbox.dbRemote, vlan: 10, ipam: ipam("0") };
+    const ovsSdn = { cniVersion: "1.0.0", name: "bench-ovs", type: "ovs-sdn", bridge: "br-int", ovsdb: sandbox.dbRemote, vlan: 10, stateDir: join(dir, "state"), ipam: ipam("0") };
     const bridge = { cniVersion: "1.0.0", name: "bench-br", type: "bridge", bridge: "cnibench0", ipam: ipam("1") };
     const driverPath = join(dir, "driver.mjs");
     writeFileSync(driverPath, DRIVER);

@@ -80,6 +80,7 @@ export class PluginHarness {
       ovsdb: this.sandbox.dbRemote,
       vlan: 100,
       timeoutMs: 5000,
+      stateDir: join(this.dir, "state"),
       ipam: { type: "host-local", subnet: "10.70.0.0/24", dataDir: this.dataDir },
     };
     for (const [k, v] of Object.entries(extra)) {

@@ -24,6 +24,7 @@ const conflist = (tuningSysctl: Record<string, string>): ConfList => ({
       bridge: "br-int",
       ovsdb: h.sandbox.dbRemote,
       vlan: 42,
+      stateDir: join(h.dir, "state"),
       capabilities: { mac: true, ips: true },
       ipam: { type: "host-local", subnet: "10.77.0.0/24", dataDir: h.dataDir },
     },
