@@ -1,6 +1,6 @@
 /** `delete <kind> <name>` or `delete -f FILE`: remove definitions (policies first, networks last). */
 import { Command } from "commander";
-import { CniCode, CniError } from "../../../plugin/cni/errors.js";
+import { asCniError, CniCode, CniError } from "../../../plugin/cni/errors.js";
 import { ApiPath } from "../../api/protocol.js";
 import type { Kind } from "../../model/types.js";
 import { loadAll } from "../documents.js";
@@ -40,11 +40,22 @@ Examples:
         if (!kind) throw new UsageError(`${kindText} cannot be deleted here: leases and ports follow their containers (see ovs-sdnctl gc)`);
         targets = [{ kind, name }];
       }
+      // Like kubectl: try every target, report each, fail at the end if any failed.
       const api = ctx.api();
+      const failures: CniError[] = [];
       for (const t of targets) {
-        const { deleted } = await api.call<{ deleted: boolean }>("DELETE", ApiPath.definition(t.kind, t.name));
-        if (!deleted && !opts.ignoreNotFound) throw new CniError(CniCode.UnknownContainer, `${t.kind.toLowerCase()}/${t.name} not found`);
-        ctx.print(`${t.kind.toLowerCase()}/${t.name} ${deleted ? "deleted" : "not found (ignored)"}\n`);
+        const id = `${t.kind.toLowerCase()}/${t.name}`;
+        try {
+          const { deleted } = await api.call<{ deleted: boolean }>("DELETE", ApiPath.definition(t.kind, t.name));
+          if (!deleted && !opts.ignoreNotFound) throw new CniError(CniCode.UnknownContainer, `${id} not found`);
+          ctx.print(`${id} ${deleted ? "deleted" : "not found (ignored)"}\n`);
+        } catch (err) {
+          const e = asCniError(err);
+          if (e.code === CniCode.TryAgainLater) throw e; // the controller is unreachable: the rest would fail the same way
+          failures.push(e);
+        }
       }
+      if (failures.length === 1) throw failures[0]!;
+      if (failures.length > 1) throw new CniError(CniCode.InvalidDefinition, `${failures.length} of ${targets.length} deletions failed`, failures.map((f) => f.message).join("\n"));
     });
 }

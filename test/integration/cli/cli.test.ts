@@ -14,7 +14,7 @@ import { OvsSandbox } from "../../../ovs/sandbox.js";
 import { ourCookieFilter } from "../../../ovs/openflow/cookie.js";
 import { ControllerClient } from "../../../controller/api/client.js";
 import { TABLES } from "../../../controller/pipeline/tables.js";
-import { deleteNetns } from "../../helpers/netns.js";
+import { deleteNetns, netnsPath } from "../../helpers/netns.js";
 import { attachContainer, BRIDGE, controllerPaths, ping, sdnctl, startController, stopController, type Paths, type TestContainer } from "./helpers.js";
 
 const DEFINITIONS = `# one tenant, two subnets; icmp allowed from blue-a to blue-b only
@@ -124,6 +124,12 @@ describe("ovs-sdnctl", () => {
     expect(json.map((p) => p.identity.podName).sort()).toEqual(["a1", "a2", "b1"]);
     expect(JSON.parse((await ctl("get", "port", "default/b1", "-o", "json")).stdout)).toMatchObject({ name: c("b1").hostIf });
     expect((await ctl("get", "leases", "--network", "blue")).stdout).toBe("<none>\n");
+    // a2's address leased the way the plugin asks for it (a fixed IP).
+    const a2 = c("a2");
+    await client.attach({ containerId: a2.containerId, ifname: "eth0", netns: netnsPath(a2.netns), network: "blue", podNamespace: "default", podName: "a2", requestedIps: [a2.ip], requestedMac: a2.mac });
+    expect((await ctl("get", "leases")).stdout).toMatch(new RegExp(`^NETWORK +SUBNET +IP +KIND +CONTAINER +IFNAME +OWNER +AGE\nblue +blue-a +${a2.ip} +fixed +${a2.containerId.slice(0, 12)} +eth0 +default/a2 +\\d+s\n$`));
+    expect(JSON.parse((await ctl("get", "lease", a2.ip, "-o", "json")).stdout)).toEqual([expect.objectContaining({ containerId: a2.containerId, subnet: "blue-a" })]);
+    expect((await ctl("get", "leases", "--network", "other")).stdout).toBe("<none>\n");
   });
 
   it("shows the pipeline with table names, grouped by port and network, with packet counters", async () => {
@@ -182,14 +188,20 @@ describe("ovs-sdnctl", () => {
     const vlan = (JSON.parse((await ctl("get", "network", "blue", "-o", "json")).stdout) as { spec: { vlan: number } }).spec.vlan;
     const leaky = await attachContainer(sandbox, { pod: "lk", ip: "10.61.0.50", prefix: 24, gateway: "10.61.0.1", mac: "02:00:00:61:00:50", vlan, network: "blue", recordedNetns: join(dir, "no-such-netns") });
     containers.push(leaky);
+    // And a lease whose ADD never attached a port.
+    const client = new ControllerClient(paths.apiSocket);
+    await client.attach({ containerId: "ghost-0123456789", ifname: "eth0", netns: join(dir, "ghost"), network: "blue", requestedIps: ["10.61.0.60"] });
     const found = await ctl("doctor");
     expect(found.exitCode).toBe(3);
     expect(found.stdout).toMatch(new RegExp(`^FAIL {2}no leaked ports: 1 of 4 port\\(s\\): ${leaky.hostIf} \\(network namespace gone\\)\\n {6}hint: ovs-sdnctl gc`, "m"));
+    expect(found.stdout).toMatch(/^FAIL {2}no leases without a port: 1 of 2 lease\(s\) have no port: 10\.61\.0\.60 \(ghost-012345\/eth0\)$/m);
 
     const gc = await ctl("gc");
     expect(gc.exitCode, gc.stderr).toBe(0);
-    expect(gc.stdout).toContain(`removed port ${leaky.hostIf} (its network namespace is gone)`);
+    // The port goes at once; the young lease stays until the grace period is over (its ADD may be in flight).
+    expect(gc.stdout).toBe(`removed port ${leaky.hostIf} (its network namespace is gone)\n1 port(s) removed, 0 lease(s) released\n`);
     expect((await ctl("get", "ports")).stdout).not.toContain(leaky.hostIf);
+    await client.release("ghost-0123456789", "eth0");
     expect(await eventuallyHealthy()).toBe(0);
   });
 
@@ -222,10 +234,15 @@ describe("ovs-sdnctl", () => {
     expect(await ping(c("a1"), c("a2").ip)).toBe(true);
   });
 
-  it("deletes definitions from a file in dependency order, then reports missing ones", async () => {
-    const r = await ctl("delete", "-f", join(dir, "defs.yaml"));
+  it("deletes definitions from a file in dependency order, keeps going past failures, then reports missing ones", async () => {
+    const blocked = await ctl("delete", "-f", join(dir, "defs.yaml"));
+    expect(blocked.exitCode).toBe(1);
+    expect(blocked.stdout).toBe("isolationpolicy/a-to-b-icmp deleted\nsubnet/blue-b deleted\n");
+    expect(blocked.stderr).toMatch(/^ovs-sdnctl: 2 of 4 deletions failed\n {2}.*Subnet "blue-a".*lease.*\n {2}.*Network "blue".*blue-a/);
+    await new ControllerClient(paths.apiSocket).release(c("a2").containerId, "eth0");
+    const r = await ctl("delete", "-f", join(dir, "defs.yaml"), "--ignore-not-found");
     expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toBe("isolationpolicy/a-to-b-icmp deleted\nsubnet/blue-a deleted\nsubnet/blue-b deleted\nnetwork/blue deleted\n");
+    expect(r.stdout).toBe("isolationpolicy/a-to-b-icmp not found (ignored)\nsubnet/blue-a deleted\nsubnet/blue-b not found (ignored)\nnetwork/blue deleted\n");
     expect((await ctl("get", "networks")).stdout).toBe("<none>\n");
     const again = await ctl("delete", "network", "blue");
     expect(again.exitCode).toBe(1);
