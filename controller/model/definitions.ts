@@ -4,6 +4,7 @@
  * change goes through one serialised transaction record (definitions-txn.ts).
  */
 import { isDeepStrictEqual } from "node:util";
+import { StoreCompactedError } from "../store/errors.js";
 import type { Store, StoreRecord } from "../store/types.js";
 import { allocateSegments, withDefaults } from "./defaults.js";
 import { commitTxn, loadCommitted, type CommittedSet, type DefinitionChange } from "./definitions-txn.js";
@@ -162,19 +163,31 @@ export class DefinitionService {
     return { set: committed.set, revision: committed.revision };
   }
 
-  /** The current snapshot, then a new one after every committed change. */
+  /**
+   * The current snapshot, then a new one after every committed change. Snapshots may coalesce
+   * several changes. If the store compacted the history this watcher needed, it re-reads the set
+   * and continues: a consumer never has to handle StoreCompactedError.
+   */
   async *watch(signal?: AbortSignal): AsyncGenerator<DefinitionSnapshot> {
     let last = await this.snapshot();
     yield last;
-    for await (const event of this.store.watch(DEFINITIONS_WATCH_PREFIX, { fromRevision: last.revision + 1, signal })) {
-      if (event.revision <= last.revision) continue;
-      const next = await this.snapshot();
-      if (isDeepStrictEqual(next.set, last.set)) {
+    while (!signal?.aborted) {
+      try {
+        for await (const event of this.store.watch(DEFINITIONS_WATCH_PREFIX, { fromRevision: last.revision + 1, signal })) {
+          if (event.revision <= last.revision) continue;
+          const next = await this.snapshot();
+          const changed = !isDeepStrictEqual(next.set, last.set);
+          last = next;
+          if (changed) yield next;
+        }
+        return;
+      } catch (err) {
+        if (!(err instanceof StoreCompactedError)) throw err;
+        const next = await this.snapshot();
+        const changed = !isDeepStrictEqual(next.set, last.set);
         last = next;
-        continue;
+        if (changed) yield next;
       }
-      last = next;
-      yield next;
     }
   }
 }

@@ -12,8 +12,8 @@ import { network, policy, subnet } from "./fixtures.js";
 
 let dir: string;
 const stores: Store[] = [];
-async function service(): Promise<{ svc: DefinitionService; store: Store }> {
-  const store = await FileStore.open(join(dir, "data"), { watchPollMs: 20 });
+async function service(options: { sealEvery?: number } = {}): Promise<{ svc: DefinitionService; store: Store }> {
+  const store = await FileStore.open(join(dir, "data"), { watchPollMs: 20, ...options });
   stores.push(store);
   return { svc: new DefinitionService(store, () => new Date("2030-01-01T00:00:00Z")), store };
 }
@@ -162,5 +162,19 @@ describe("DefinitionService", () => {
     expect(names[names.length - 1]).toBe("");
     expect(seen[seen.length - 1]?.set.networks.has("n1")).toBe(true);
     for (let i = 1; i < seen.length; i++) expect(seen[i]?.revision).toBeGreaterThan(seen[i - 1]?.revision as number);
+  });
+
+  it("watch survives the store compacting the history it was about to read", async () => {
+    const { svc } = await service({ sealEvery: 2 });
+    const writer = await service({ sealEvery: 2 });
+    const iterator = svc.watch()[Symbol.asyncIterator]();
+    expect((await iterator.next()).value?.set.networks.size).toBe(0);
+    for (let i = 0; i < 12; i++) {
+      await writer.svc.apply([network(`n${i}`)]);
+      await new Promise<void>((r) => setImmediate(r));
+    }
+    const next = await iterator.next();
+    expect(next.value?.set.networks.size).toBe(12);
+    await iterator.return(undefined);
   });
 });
