@@ -4,13 +4,18 @@
  * argv[2] is a JSON WorkerArgs; results are JSON lines on stdout.
  */
 import { Ipam } from "../../../controller/ipam/ipam.js";
+import { DefinitionService } from "../../../controller/model/definitions.js";
 import { FileStore } from "../../../controller/store/file/file-store.js";
 
 export interface WorkerArgs {
   dataDir: string;
   network: string;
-  /** allocate: allocate each containerId; churn: allocate/release random ids until killed; cycle: allocate+release `count` times. */
-  mode: "allocate" | "churn" | "cycle";
+  /**
+   * allocate: allocate each containerId; churn: allocate/release random ids until killed;
+   * cycle: allocate+release `count` times; define: apply one network per containerId (as its name),
+   * without VLAN or VNI, one apply each.
+   */
+  mode: "allocate" | "churn" | "cycle" | "define";
   containerIds?: string[];
   /** churn/cycle: ids are `${prefix}-${n}` with n < count. */
   prefix?: string;
@@ -32,6 +37,12 @@ if (args.mode === "allocate") {
   for (const containerId of args.containerIds ?? []) {
     const alloc = await ipam.allocate({ network: args.network, containerId, ifname: "eth0" });
     out({ containerId, ips: alloc.addresses.map((a) => a.ip), at: performance.timeOrigin + performance.now() });
+  }
+} else if (args.mode === "define") {
+  const defs = new DefinitionService(store);
+  for (const name of args.containerIds ?? []) {
+    const [outcome] = await defs.apply([{ kind: "Network", metadata: { name }, spec: { tenant: "t1" } }]);
+    out({ name, vlan: (outcome?.definition.spec as { vlan?: number }).vlan });
   }
 } else if (args.mode === "cycle") {
   for (let n = 0; n < (args.count ?? 1); n++) {
