@@ -12,6 +12,7 @@ import { atLeast } from "./cni/versions.js";
 import { acquireLock } from "./lock.js";
 import { createLogger, errorFields, type Logger } from "./log.js";
 import { standaloneSource } from "./source/standalone.js";
+import { managedSource } from "./source/managed.js";
 import { cmdAdd } from "./verbs/add.js";
 import { cmdCheck } from "./verbs/check.js";
 import type { VerbContext } from "./verbs/context.js";
@@ -47,7 +48,7 @@ function makeLogger(file: string | undefined, level: string | undefined, context
 
 async function dispatch(ctx: VerbContext): Promise<Record<string, unknown> | undefined> {
   const { env, config } = ctx;
-  const source = standaloneSource;
+  const source = config.network === undefined ? standaloneSource : managedSource;
   switch (env.command) {
     case "ADD":
     case "DEL": {

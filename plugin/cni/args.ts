@@ -7,6 +7,8 @@ import { CniCode, CniError } from "./errors.js";
 
 export interface CniArgs {
   mac?: string;
+  /** IP= (comma-separated fixed addresses); used in managed mode, delegated IPAM reads it itself. */
+  ips?: string[];
   podNamespace?: string;
   podName?: string;
 }
@@ -31,6 +33,8 @@ export function parseCniArgs(raw: string): CniArgs {
   const args: CniArgs = {};
   const mac = pairs.get("MAC");
   if (mac !== undefined && mac !== "") args.mac = mac;
+  const ip = pairs.get("IP");
+  if (ip) args.ips = ip.split(",").filter((a) => a !== "");
   const ns = pairs.get("K8S_POD_NAMESPACE");
   if (ns) args.podNamespace = ns;
   const name = pairs.get("K8S_POD_NAME");

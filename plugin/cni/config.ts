@@ -13,6 +13,7 @@ export const DEFAULT_BRIDGE = "br-int";
 export const DEFAULT_OVSDB = "unix:/var/run/openvswitch/db.sock";
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_STATE_DIR = "/var/run/ovs-sdn";
+export const DEFAULT_CONTROLLER_SOCKET = "/var/run/ovs-sdn/controller.sock";
 /** Configs (with prevResult) are small; anything larger is refused before parsing. */
 export const MAX_CONFIG_BYTES = 1 << 20;
 
@@ -24,6 +25,12 @@ export interface IpamConfig {
 export interface PluginConfig {
   cniVersion: CniVersion;
   name: string;
+  /** Managed mode: the controller's network this attachment joins (absent: standalone mode). */
+  network: string | undefined;
+  /** Managed mode: subnets of the network to take addresses from. */
+  subnets: string[] | undefined;
+  /** Managed mode: the controller's local API socket. */
+  controllerSocket: string;
   bridge: string;
   ovsdb: string;
   /** Access VLAN (Port.tag); 0 when neither vlan nor trunk is given. */
@@ -118,6 +125,9 @@ interface RawConfig {
   mtu?: number;
   mac?: string;
   ipam?: IpamConfig;
+  network?: string;
+  subnets?: string[];
+  controllerSocket?: string;
   dns?: CniDns;
   runtimeConfig?: { ips?: string[]; mac?: string };
   args?: { cni?: { mac?: unknown } };
@@ -135,6 +145,13 @@ export function parseConfig(json: Record<string, unknown>): PluginConfig {
   const cniVersion = configVersion(json);
   if (!validate(json)) throw schemaError();
   if (json.vlan !== undefined && json.trunk !== undefined) throw new CniError(CniCode.InvalidConfig, "vlan, trunk: give one of them, not both");
+  if (json.network !== undefined) {
+    // The controller decides addressing and segmentation in managed mode.
+    const clashing = ["vlan", "trunk", "ipam"].filter((key) => json[key] !== undefined);
+    if (clashing.length > 0) throw new CniError(CniCode.InvalidConfig, `${clashing.join(", ")}: not allowed with "network" (managed mode: the controller decides them)`);
+  } else if (json.subnets !== undefined) {
+    throw new CniError(CniCode.InvalidConfig, `subnets: only with "network" (managed mode)`);
+  }
   const c = json as unknown as RawConfig;
   const runtimeConfig = c.runtimeConfig ?? {};
   const argsMac = typeof c.args?.cni?.mac === "string" ? c.args.cni.mac : undefined;
@@ -142,6 +159,9 @@ export function parseConfig(json: Record<string, unknown>): PluginConfig {
   return {
     cniVersion,
     name: c.name,
+    network: c.network,
+    subnets: c.subnets,
+    controllerSocket: c.controllerSocket ?? DEFAULT_CONTROLLER_SOCKET,
     bridge: c.bridge ?? DEFAULT_BRIDGE,
     ovsdb: c.ovsdb ?? DEFAULT_OVSDB,
     vlan: c.vlan,

@@ -20,13 +20,18 @@ function ipamCall(ctx: VerbContext): IpamCall | undefined {
   return { type: ipam.type, cniPath: ctx.env.path, configText: ctx.configText, cniVersion: ctx.config.cniVersion, env: ctx.processEnv, timeoutMs: ctx.config.timeoutMs, stateDir: ctx.config.stateDir };
 }
 
-export function chooseMac(ctx: VerbContext): string {
-  const { config, cniArgs, env } = ctx;
+/** The MAC the runtime or the config asks for, if any. */
+export function chooseRequestedMac(ctx: VerbContext): string | undefined {
+  const { config, cniArgs } = ctx;
   if (config.runtimeConfig.mac) return normalizeMac(config.runtimeConfig.mac, "runtimeConfig.mac");
   if (config.argsMac) return normalizeMac(config.argsMac, "args.cni.mac");
   if (cniArgs.mac) return normalizeMac(cniArgs.mac, "CNI_ARGS MAC");
   if (config.mac) return normalizeMac(config.mac, "mac");
-  return containerMac(env.containerId, env.ifname);
+  return undefined;
+}
+
+export function chooseMac(ctx: VerbContext): string {
+  return chooseRequestedMac(ctx) ?? containerMac(ctx.env.containerId, ctx.env.ifname);
 }
 
 /** Does the IPAM plugin speak 1.1.0 (STATUS, GC)? */

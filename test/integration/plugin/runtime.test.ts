@@ -68,3 +68,20 @@ it("a failing second plugin fails the ADD; the runtime's DEL without prevResult 
   expect(h.leases("rtnet")).toEqual([]);
   expect((await execInNetns(n.name, "ip", ["-br", "link"])).includes("eth0")).toBe(false);
 });
+
+it("honours prevResult when it is not first in the chain (after loopback)", async () => {
+  const base = conflist({});
+  const list: ConfList = { ...base, name: "rtchain", plugins: [{ type: "loopback" }, base.plugins[0] as Record<string, unknown>] };
+  const n = await h.newNetns("rc");
+  const a = { containerId: "rt-3", netns: n.path, ifname: "eth0" };
+  const added = await rt.add(list, a);
+  expect(added.exitCode, added.stdout).toBe(0);
+  const interfaces = added.json?.interfaces as { name: string; sandbox?: string }[];
+  expect(interfaces.map((i) => i.name)).toEqual(["lo", expect.stringMatching(/^osd/), "eth0"]);
+  const ips = added.json?.ips as { address: string; interface: number }[];
+  expect(ips.map((i) => [i.address, i.interface])).toEqual([["127.0.0.1/8", 0], ["::1/128", 0], [expect.stringMatching(/^10\.77\.0\./), 2]]);
+  for (const r of await rt.check(list, a)) expect({ code: r.exitCode, out: r.stdout }).toEqual({ code: 0, out: "" });
+  for (const r of await rt.del(list, a)) expect(r.exitCode, r.stdout).toBe(0);
+  expect(await h.ports()).toEqual([]);
+  expect(h.leases("rtchain")).toEqual([]);
+});

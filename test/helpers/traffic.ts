@@ -1,6 +1,6 @@
 /** Real packets between test namespaces: ping, and a TCP and a UDP echo exchange (node on both ends). */
 import { spawn } from "node:child_process";
-import { runFull } from "../../../ovs/exec.js";
+import { runFull } from "../../ovs/exec.js";
 
 const SERVER = `
 const [proto, host, port] = process.argv.slice(1);
@@ -34,8 +34,9 @@ const nodeEnv = () => {
   return env;
 };
 
-export async function ping(fromNetns: string, ip: string): Promise<boolean> {
-  const args = ["netns", "exec", fromNetns, "ping", "-c", "1", "-W", "1", ip];
+/** One ping from a netns; `extra` adds ping options (e.g. ["-I", source]). */
+export async function ping(fromNetns: string, ip: string, extra: string[] = []): Promise<boolean> {
+  const args = ["netns", "exec", fromNetns, "ping", "-c", "1", "-W", "1", ...extra, ip];
   return runFull("ip", args).then(
     () => true,
     () => false,
