@@ -37,7 +37,8 @@ export class GarbageCollector {
     const now = this.options.now?.() ?? Date.now();
     const report: GcReport = { releasedLeases: [], removedPorts: [] };
 
-    for (const port of watcher.ports()) {
+    // A deleted netns takes its veth along: such ports linger with ofport -1, so look at all of ours.
+    for (const port of watcher.allPorts()) {
       if (port.identity.mode !== "managed" || port.identity.netns === "" || existsSync(port.identity.netns)) continue;
       const removed = await deletePort(ovsdb, {
         bridge,

@@ -15,6 +15,7 @@ const program = new Command("ovs-sdn-controller")
   .option("--api-socket <path>", "unix socket of the local API")
   .option("--data-dir <dir>", "directory of the embedded store")
   .option("--log-file <file>", "JSON log file (default stderr)")
+  .option("--lease-grace-ms <ms>", "release leases whose port has been gone this long (default 60000)", (v) => Number(v))
   .addOption(new Option("--log-level <level>").choices(["trace", "debug", "info", "warn", "error"]))
   .addHelpText(
     "after",
@@ -26,7 +27,7 @@ Examples:
 
 async function main(): Promise<void> {
   program.parse();
-  const opts = program.opts<{ config?: string; bridge?: string; datapathType?: string; ovsdb?: string; openflowTarget?: string; apiSocket?: string; dataDir?: string; logFile?: string; logLevel?: ControllerConfig["logLevel"] }>();
+  const opts = program.opts<{ config?: string; bridge?: string; datapathType?: string; ovsdb?: string; openflowTarget?: string; apiSocket?: string; dataDir?: string; logFile?: string; logLevel?: ControllerConfig["logLevel"]; leaseGraceMs?: number }>();
   const config = loadConfig(opts.config, {
     bridge: opts.bridge,
     datapathType: opts.datapathType,
@@ -36,6 +37,7 @@ async function main(): Promise<void> {
     dataDir: opts.dataDir,
     logFile: opts.logFile,
     logLevel: opts.logLevel,
+    leaseGraceMs: opts.leaseGraceMs,
   });
   const log = createLogger({ file: config.logFile, level: config.logLevel, name: "ovs-sdn-controller" });
   const controller = await Controller.start(config, log);

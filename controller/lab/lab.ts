@@ -21,6 +21,8 @@ export interface LabOptions {
   prefix?: string;
   /** Directory holding ovs-sdn.js and ovs-sdn-controller.js (default: the repository's dist/). */
   distDir?: string;
+  /** The controller's lease grace period (default its own, 60 s). */
+  leaseGraceMs?: number;
 }
 
 export interface AttachmentSpec {
@@ -51,6 +53,7 @@ export class Lab {
     readonly sandbox: OvsSandbox,
     readonly dir: string,
     readonly distDir: string,
+    private readonly leaseGraceMs: number | undefined,
   ) {
     this.client = new ControllerClient(this.apiSocket, 30_000);
   }
@@ -61,7 +64,7 @@ export class Lab {
       if (!existsSync(join(distDir, file))) throw new Error(`${join(distDir, file)} is missing: run npm run build`);
     }
     const sandbox = await OvsSandbox.start({ prefix: options.prefix ?? "lab" });
-    const lab = new Lab(sandbox, mkdtempSync(join(tmpdir(), "ovs-sdn-lab-")), distDir);
+    const lab = new Lab(sandbox, mkdtempSync(join(tmpdir(), "ovs-sdn-lab-")), distDir, options.leaseGraceMs);
     try {
       mkdirSync(lab.cniPath);
       for (const plugin of readdirSync("/usr/lib/cni")) symlinkSync(join("/usr/lib/cni", plugin), join(lab.cniPath, plugin));
@@ -94,6 +97,7 @@ export class Lab {
       "--api-socket", this.apiSocket,
       "--data-dir", join(this.dir, "store"),
       "--log-file", this.controllerLog,
+      ...(this.leaseGraceMs ? ["--lease-grace-ms", String(this.leaseGraceMs)] : []),
     ];
     const child = spawn("ip", ["netns", "exec", this.sandbox.netns, process.execPath, ...args], { stdio: ["ignore", "ignore", "pipe"] });
     this.controller = child;
@@ -146,6 +150,19 @@ export class Lab {
       const result = await this.plugin("ADD", config, container, ifname, args);
       container.attachments.push({ spec, ifname, result: result ?? {} });
     }
+    return container;
+  }
+
+  get controllerPid(): number | undefined {
+    return this.controller?.pid;
+  }
+
+  /** The netns goes without any DEL: what a crashed runtime leaves behind. */
+  async abandonContainer(name: string): Promise<LabContainer | undefined> {
+    const container = this.containers.get(name);
+    if (!container) return undefined;
+    await run("ip", ["netns", "del", container.netns]);
+    this.containers.delete(name);
     return container;
   }
 

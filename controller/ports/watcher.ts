@@ -44,17 +44,22 @@ export class PortWatcher extends EventEmitter<PortWatcherEvents> {
 
   /** Our ports on the bridge, managed or standalone, that vswitchd has given an ofport. */
   ports(): LocalPort[] {
+    return this.allPorts().filter((p): p is LocalPort => p.ofport !== undefined && p.ofport > 0);
+  }
+
+  /** Every port of ours on the bridge, also those without a device (ofport -1, e.g. their netns is gone). */
+  allPorts(): Array<Omit<LocalPort, "ofport"> & { ofport: number | undefined }> {
     const replica = this.monitor.replica;
     const bridge = replica.find(BridgeTable, (b) => b.name === this.bridge);
     if (!bridge) return [];
-    const result: LocalPort[] = [];
+    const result: Array<Omit<LocalPort, "ofport"> & { ofport: number | undefined }> = [];
     for (const portUuid of bridge.ports) {
       const port = replica.get(PortTable, portUuid);
       if (!port) continue;
       for (const ifaceUuid of port.interfaces) {
         const iface = replica.get(InterfaceTable, ifaceUuid);
         const identity = iface && fromExternalIds(iface.externalIds);
-        if (!iface || !identity || iface.ofport === undefined || iface.ofport <= 0) continue;
+        if (!iface || !identity) continue;
         result.push({ name: iface.name, ofport: iface.ofport, tag: port.tag, identity });
       }
     }

@@ -30,7 +30,7 @@ describe("managed mode: controller + plugin + real packets", () => {
   const ns = (name: string) => lab.containers.get(name)!.netns;
 
   beforeAll(async () => {
-    lab = await Lab.start({ prefix: "e2e" });
+    lab = await Lab.start({ prefix: "e2e", leaseGraceMs: 1_500 });
     await lab.applyDefinitions([...definitions, acmePolicy(9000)]);
     await lab.addContainer("w1", [{ network: "acme-net", subnets: ["acme-web"] }]);
     await lab.addContainer("w2", [{ network: "acme-net", subnets: ["acme-web"] }]);
@@ -131,4 +131,33 @@ describe("managed mode: controller + plugin + real packets", () => {
     expect(output).toMatch(/150 packets transmitted, 150 received/);
     expect(readFileSync(lab.controllerLog, "utf8")).toMatch(/"reasons":\["startup"\],"added":0,"removed":0/);
   });
+
+  it("DEL succeeds with the controller down; its GC releases the lease later", async () => {
+    await lab.addContainer("x1", [{ network: "acme-net", ips: ["10.40.1.70"] }]);
+    const port = hostPortOf(lab, "x1");
+    expect(await lab.sandbox.vsctl("list-ports", "br-int")).toContain(port);
+    await lab.stopController("SIGTERM");
+    await lab.removeContainer("x1"); // DEL: port and veth go, the release waits for the controller
+    expect(await lab.sandbox.vsctl("list-ports", "br-int")).not.toContain(port);
+    await lab.startController();
+    await expect.poll(async () => (await lab.client.call<Array<{ ip: string }>>("GET", "/v1/leases")).map((l) => l.ip), { timeout: 10_000, interval: 250 }).not.toContain("10.40.1.70");
+  });
+
+  it("GC removes the port and lease of a container whose netns vanished without DEL", async () => {
+    await lab.addContainer("x2", [{ network: "acme-net", ips: ["10.40.1.71"] }]);
+    const portsBefore = await lab.sandbox.vsctl("list-ports", "br-int");
+    await lab.abandonContainer("x2");
+    await expect.poll(async () => lab.sandbox.vsctl("list-ports", "br-int"), { timeout: 10_000, interval: 250 }).not.toBe(portsBefore);
+    await expect.poll(async () => (await lab.client.call<Array<{ ip: string }>>("GET", "/v1/leases")).map((l) => l.ip), { timeout: 10_000, interval: 250 }).not.toContain("10.40.1.71");
+    expect(await ping(ns("w1"), lab.address("w2"))).toBe(true);
+  });
 });
+
+/** The OVS port name the plugin derived for a container's eth0, from the ADD result. */
+function hostPortOf(lab: Lab, name: string): string {
+  const att = lab.containers.get(name)?.attachments[0];
+  const interfaces = (att?.result.interfaces ?? []) as Array<{ name: string; sandbox?: string }>;
+  const host = interfaces.find((i) => !i.sandbox)?.name;
+  if (!host) throw new Error(`${name} has no host interface in its ADD result`);
+  return host;
+}
