@@ -90,7 +90,7 @@ describe("environment", () => {
 
 describe("CNI_ARGS", () => {
   it("reads the keys we use and passes IPAM keys", () => {
-    expect(parseCniArgs("IgnoreUnknown=1;K8S_POD_NAMESPACE=ns;K8S_POD_NAME=p;MAC=02:00:00:00:00:01;IP=10.0.0.5;X=y")).toEqual({ podNamespace: "ns", podName: "p", mac: "02:00:00:00:00:01" });
+    expect(parseCniArgs("IgnoreUnknown=1;K8S_POD_NAMESPACE=ns;K8S_POD_NAME=p;MAC=02:00:00:00:00:01;IP=10.0.0.5;X=y")).toEqual({ podNamespace: "ns", podName: "p", mac: "02:00:00:00:00:01", ips: ["10.0.0.5"] });
   });
   it("refuses unknown keys without IgnoreUnknown (code 2) and malformed pairs (code 4)", () => {
     expect(codeOf(() => parseCniArgs("X=y"))).toBe(2);
