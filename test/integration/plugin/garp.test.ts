@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { execInNetns } from "../../helpers/netns.js";
 import { PluginHarness } from "./harness.js";
-import { ping } from "../../helpers/traffic.js";
+import { ping } from "../../../controller/lab/traffic.js";
 
 let h: PluginHarness;
 beforeAll(async () => {

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PluginHarness } from "./harness.js";
-import { exchange, ping } from "../../helpers/traffic.js";
+import { exchange, ping } from "../../../controller/lab/traffic.js";
 
 let h: PluginHarness;
 beforeAll(async () => {
