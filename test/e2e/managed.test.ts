@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Lab } from "../../controller/lab/lab.js";
-import { exchange, ping } from "../helpers/traffic.js";
+import { exchange, ping } from "../../controller/lab/traffic.js";
 
 const definitions = [
   { kind: "Network", metadata: { name: "acme-net" }, spec: { tenant: "acme", interSubnet: "deny" } },
