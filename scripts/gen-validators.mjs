@@ -24,8 +24,11 @@ function* schemaFiles(dir) {
  */
 function esmOnly(code) {
   const specifiers = [...new Set([...code.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))];
-  const imports = specifiers.map((spec, i) => `import __runtime${i} from "${spec}.js";`).join("");
-  return imports + specifiers.reduce((text, spec, i) => text.replaceAll(`require("${spec}")`, `__runtime${i}`), code);
+  // Node hands an ESM importer the CommonJS exports object; vitest unwraps its `default`: accept both.
+  const imports = specifiers
+    .map((spec, i) => `import __runtime${i} from "${spec}.js";const __require${i} = __runtime${i} && __runtime${i}.__esModule ? __runtime${i} : { default: __runtime${i} };`)
+    .join("");
+  return imports + specifiers.reduce((text, spec, i) => text.replaceAll(`require("${spec}")`, `__require${i}`), code);
 }
 
 let stale = 0;
