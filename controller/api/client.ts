@@ -1,9 +1,8 @@
 /**
  * A small client for the controller's local API. It is on the plugin's start-up path: node:http
- * only. Errors come back as CniError with the controller's code; an unreachable controller is
+ * only, loaded on first use (standalone mode never pays for it). Errors come back as CniError with the controller's code; an unreachable controller is
  * "try again later" (11) and names the socket.
  */
-import { request } from "node:http";
 import { CniCode, CniError } from "../../plugin/cni/errors.js";
 import { ApiPath, type ApiErrorBody, type Attachment, type AttachRequest, type ControllerStatus, type FlowsInstalled } from "./protocol.js";
 
@@ -34,8 +33,9 @@ export class ControllerClient {
     return this.call("GET", ApiPath.status);
   }
 
-  call<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
+  async call<T>(method: string, path: string, body?: unknown, timeoutMs = this.timeoutMs): Promise<T> {
     const payload = body === undefined ? undefined : JSON.stringify(body);
+    const { request } = await import("node:http");
     return new Promise<T>((resolve, reject) => {
       const req = request(
         {

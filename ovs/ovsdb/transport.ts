@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { createConnection, type Socket } from "node:net";
-import { connect as tlsConnect, type TLSSocket } from "node:tls";
+import type { TLSSocket } from "node:tls";
 import { OvsdbTransportError } from "./errors.js";
 
 export type Remote = { kind: "unix"; path: string } | { kind: "tcp" | "ssl"; host: string; port: number };
@@ -61,11 +61,14 @@ export interface OpenOptions {
   connectTimeoutMs?: number;
 }
 
-/** Connects; resolves once the stream is usable (after the TLS handshake for ssl:). */
-export function openStream(remote: Remote, options: OpenOptions = {}): Promise<Socket | TLSSocket> {
+/**
+ * Connects; resolves once the stream is usable (after the TLS handshake for ssl:). node:tls is
+ * loaded only for ssl: remotes: it costs the short-lived plugin several ms of start-up otherwise.
+ */
+export async function openStream(remote: Remote, options: OpenOptions = {}): Promise<Socket | TLSSocket> {
   const where = formatRemote(remote);
   if (remote.kind === "ssl" && !options.tls) {
-    return Promise.reject(new OvsdbTransportError(`OVSDB remote ${where} needs TLS credentials (key, cert, CA)`));
+    throw new OvsdbTransportError(`OVSDB remote ${where} needs TLS credentials (key, cert, CA)`);
   }
   const timeoutMs = options.connectTimeoutMs ?? 5_000;
   let socket: Socket | TLSSocket;
@@ -78,6 +81,7 @@ export function openStream(remote: Remote, options: OpenOptions = {}): Promise<S
     readyEvent = "connect";
   } else {
     const tls = options.tls as TlsCredentials;
+    const { connect: tlsConnect } = await import("node:tls");
     socket = tlsConnect({
       host: remote.host,
       port: remote.port,
