@@ -3,7 +3,15 @@
  * when their host does. etcd implements it natively (EtcdStore); a single-host file store has no
  * other host to tell, so `withoutExpiry` gives it a lease that never expires. docs/etcd.md "Leases".
  */
+import { StoreError } from "../store/errors.js";
 import type { Store, StoreRecord } from "../store/types.js";
+
+/** The lease no longer exists (expired or revoked): the keys written with it are gone. */
+export class LeaseNotFoundError extends StoreError {
+  constructor(readonly leaseId: string) {
+    super(`store lease ${leaseId} not found (expired or revoked)`);
+  }
+}
 
 export interface StoreLease {
   /** etcd's lease id (a 64-bit integer, kept as decimal text). */

@@ -16,10 +16,12 @@ export interface EtcdMember {
   readonly name: string;
   readonly clientUrl: string;
   readonly peerUrl: string;
-  readonly pid: number;
+  pid(): number;
   running(): boolean;
   /** SIGKILL, as a crashed host. */
   kill(): Promise<void>;
+  /** Starts the killed member again on its data dir and ports. */
+  restart(): Promise<void>;
   log(): string;
 }
 
@@ -87,22 +89,35 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdClu
       ...["--heartbeat-interval", "50", "--election-timeout", "500"],
       ...["--logger", "zap", "--log-outputs", "stderr"],
     ];
-    const fd = openSync(logPath, "a");
-    const [file, argv] = options.netns ? ["ip", ["netns", "exec", options.netns, ETCD_BINARY, ...args]] : [ETCD_BINARY, args];
-    const child = spawn(file, argv, { stdio: ["ignore", fd, fd] });
-    closeSync(fd);
-    children.push(child);
+    const launch = (): ChildProcess => {
+      const fd = openSync(logPath, "a");
+      const [file, argv] = options.netns ? ["ip", ["netns", "exec", options.netns, ETCD_BINARY, ...args]] : [ETCD_BINARY, args];
+      const child = spawn(file, argv, { stdio: ["ignore", fd, fd] });
+      closeSync(fd);
+      children.push(child);
+      return child;
+    };
+    let child = launch();
+    const running = () => child.exitCode === null && child.signalCode === null;
+    const log = () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : "");
     return {
       name,
       clientUrl: clientUrl(i),
       peerUrl: peerUrl(i),
-      pid: child.pid ?? -1,
-      running: () => child.exitCode === null && child.signalCode === null,
+      pid: () => child.pid ?? -1,
+      running,
       kill: async () => {
         child.kill("SIGKILL");
         await exited(child);
       },
-      log: () => (existsSync(logPath) ? readFileSync(logPath, "utf8") : ""),
+      restart: async () => {
+        if (running()) throw new Error(`etcd member ${name} is still running`);
+        const before = log().length;
+        child = launch();
+        // Same data dir: the member rejoins with its data. Ready once it serves clients again.
+        await waitFor(() => log().slice(before).includes("serving client traffic"), () => running(), `etcd member ${name} restart`);
+      },
+      log,
     };
   });
 
@@ -134,13 +149,20 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdClu
 }
 
 /** A member logs "serving client traffic" once it has joined the cluster and serves clients. */
-async function waitReady(members: EtcdMember[], timeoutMs = 20_000): Promise<void> {
+function waitReady(members: EtcdMember[]): Promise<void> {
+  return waitFor(
+    () => members.every((m) => m.log().includes("serving client traffic")),
+    () => members.every((m) => m.running()),
+    "etcd start-up",
+  );
+}
+
+async function waitFor(ready: () => boolean, alive: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const dead = members.find((m) => !m.running());
-    if (dead) throw new Error(`etcd member ${dead.name} exited during start-up`);
-    if (members.every((m) => m.log().includes("serving client traffic"))) return;
-    if (Date.now() > deadline) throw new Error(`etcd did not become ready within ${timeoutMs} ms`);
+    if (!alive()) throw new Error(`${what}: an etcd member exited`);
+    if (ready()) return;
+    if (Date.now() > deadline) throw new Error(`${what}: not ready within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

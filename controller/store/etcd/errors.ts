@@ -26,12 +26,5 @@ export class EtcdRequestError extends StoreError {
   }
 }
 
-/** The lease no longer exists in etcd (expired or revoked): its keys are gone. */
-export class LeaseNotFoundError extends StoreError {
-  constructor(readonly leaseId: string) {
-    super(`etcd lease ${leaseId} not found (expired or revoked)`);
-  }
-}
-
 /** gRPC status codes etcd uses that matter to this client. */
 export const GrpcCode = { DeadlineExceeded: 4, NotFound: 5, OutOfRange: 11, Unavailable: 14 } as const;

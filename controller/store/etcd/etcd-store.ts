@@ -3,12 +3,12 @@
  * etcd request (a transaction where a condition is involved); revisions are etcd's own, so they are
  * store-wide and every record carries its mod_revision. Design: docs/etcd.md.
  */
-import type { LeasedStore, StoreLease } from "../../hosts/leased-store.js";
+import { LeaseNotFoundError, type LeasedStore, type StoreLease } from "../../hosts/leased-store.js";
 import { StoreError, StoreKeyError } from "../errors.js";
 import { isValidKey, type DeleteResult, type ListResult, type StoreRecord, type WatchEvent, type WatchOptions, type WriteResult } from "../types.js";
 import type { DeleteRangeResponse, KeyValue, LeaseGrantResponse, LeaseKeepAliveMessage, RangeResponse, ResponseHeader, TxnResponse } from "./api.js";
 import { decodeValue, encodeValue, int64, KeySpace } from "./codec.js";
-import { EtcdRequestError, GrpcCode, LeaseNotFoundError } from "./errors.js";
+import { EtcdRequestError, GrpcCode } from "./errors.js";
 import { EtcdGateway, type GatewayOptions } from "./gateway.js";
 import { watchEtcd, type WatchLogger } from "./watch.js";
 
