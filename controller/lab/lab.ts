@@ -5,7 +5,7 @@
  * and the benchmarks all use it; stop() removes exactly what it made.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -47,6 +47,7 @@ export class Lab {
   readonly containers = new Map<string, LabContainer>();
   readonly client: ControllerClient;
   private controller: ChildProcess | undefined;
+  private stopping = false;
   private readonly runId = randomBytes(2).toString("hex");
 
   private constructor(
@@ -68,7 +69,8 @@ export class Lab {
     try {
       mkdirSync(lab.cniPath);
       for (const plugin of readdirSync("/usr/lib/cni")) symlinkSync(join("/usr/lib/cni", plugin), join(lab.cniPath, plugin));
-      symlinkSync(join(distDir, "ovs-sdn.js"), join(lab.cniPath, "ovs-sdn"));
+      // A copy, not a link: a rebuild of dist/ while the lab runs must not change (or lock) its plugin.
+      copyFileSync(join(distDir, "ovs-sdn.js"), join(lab.cniPath, "ovs-sdn"));
       await lab.startController();
       return lab;
     } catch (err) {
@@ -132,6 +134,7 @@ export class Lab {
 
   /** A new netns attached to each network in turn (eth0, net1, ...), as Multus would call the plugin. */
   async addContainer(name: string, specs: AttachmentSpec[]): Promise<LabContainer> {
+    if (this.stopping) throw new Error(`lab is stopping: not adding ${name}`);
     const netns = `lab${this.runId}${name}`.slice(0, 32);
     await run("ip", ["netns", "add", netns]);
     const container: LabContainer = { name, netns, containerId: `${this.runId}-${name}`, attachments: [] };
@@ -198,6 +201,7 @@ export class Lab {
 
   /** Removes every container (best effort DEL first), the controller, the sandbox and the dir. */
   async stop(): Promise<void> {
+    this.stopping = true;
     for (const name of [...this.containers.keys()]) await this.removeContainer(name).catch(() => undefined);
     for (const c of this.containers.values()) await run("ip", ["netns", "del", c.netns]).catch(() => undefined);
     await this.stopController();
