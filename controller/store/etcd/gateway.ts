@@ -118,9 +118,7 @@ export class EtcdGateway {
 
   /** A streaming call (watch): resolves with the open response once a member accepted it. */
   async stream(path: string, body: object, signal: AbortSignal): Promise<IncomingMessage> {
-    // "hasleader": the member ends the stream when it loses its leader, so the watch moves on.
-    const headers = { "grpc-metadata-hasleader": "true" };
-    return this.withFailover(path, body, "read", { headers, signal, keepOpen: true }, async (res, endpoint) => {
+    return this.withFailover(path, body, "read", { signal, keepOpen: true }, async (res, endpoint) => {
       if (res.statusCode === 200) return res;
       throw requestError(await readBody(res), res.statusCode, endpoint);
     });
@@ -130,7 +128,7 @@ export class EtcdGateway {
     path: string,
     body: object,
     kind: RequestKind,
-    opts: { headers?: Record<string, string>; signal?: AbortSignal; keepOpen?: boolean },
+    opts: { signal?: AbortSignal; keepOpen?: boolean },
     handle: (res: IncomingMessage, endpoint: string) => Promise<R>,
   ): Promise<R> {
     const payload = JSON.stringify(body);
@@ -145,7 +143,9 @@ export class EtcdGateway {
         const index = (this.preferred + i) % this.urls.length;
         const url = this.urls[index] as URL;
         const endpoint = this.endpoints[index] as string;
-        const attempt = this.send(url, path, payload, remaining, opts);
+        // A read that hangs (its member lost the leader and waits for one) leaves time to ask another.
+        const attemptMs = kind === "read" && this.urls.length > 1 ? Math.min(remaining, Math.max(1000, this.timeoutMs / 2)) : remaining;
+        const attempt = this.send(url, path, payload, attemptMs, opts);
         try {
           const result = await handle(await attempt.response, endpoint);
           this.preferred = index;
@@ -169,12 +169,14 @@ export class EtcdGateway {
   }
 
   /** One request to one member. The timer runs until done() (unary: after the body is read). */
-  private send(url: URL, path: string, payload: string, timeoutMs: number, opts: { headers?: Record<string, string>; signal?: AbortSignal; keepOpen?: boolean }) {
+  private send(url: URL, path: string, payload: string, timeoutMs: number, opts: { signal?: AbortSignal; keepOpen?: boolean }) {
     const secure = url.protocol === "https:";
     const req = (secure ? https : http).request(new URL(path, url), {
       method: "POST",
       agent: secure ? this.httpsAgent : this.httpAgent,
-      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), ...opts.headers },
+      // "hasleader": a member that knows it has no leader refuses at once ("no leader", safe to retry
+      // elsewhere) instead of queueing the request; it also ends a watch stream when it loses its leader.
+      headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload), "grpc-metadata-hasleader": "true" },
     });
     let connected = false;
     const timer = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
