@@ -14,7 +14,16 @@ export interface NetworkInput {
   id: number;
   /** Traffic between two subnets of this network when no policy rule decides. */
   interSubnetDefault: "allow" | "deny";
+  /** How the network reaches its endpoints on other hosts (docs/overlay.md). Absent: this host only. */
+  transport?: TransportInput;
 }
+
+/**
+ * overlay: VXLAN or Geneve (the tunnel port's type decides, per deployment) with the network's
+ * VNI as tunnel key. vlan-provider: carried untunnelled on the physical network as this 802.1Q
+ * VLAN, through the host's provider patch port for that VLAN (ovs/tunnel/provider-ports.ts).
+ */
+export type TransportInput = { type: "overlay"; vni: number } | { type: "vlan-provider"; vlan: number };
 
 export interface SubnetInput {
   name: string;
@@ -66,9 +75,33 @@ export interface PortInput {
   ips: string[];
 }
 
+/** A container interface on another host (from that host's endpoint record). */
+export interface RemoteEndpointInput {
+  /** The host it lives on (for messages). */
+  host: string;
+  network: string;
+  mac: string;
+  ips: string[];
+  /** That host's underlay IPv4 address (its tunnel endpoint). */
+  tunnelIp: string;
+}
+
+/** What this host has of the cross-host plumbing (ofports learnt from OVSDB). */
+export interface LocalHostInput {
+  /** This host's own underlay address: remote endpoints claiming it are refused. */
+  tunnelIp?: string;
+  /** ofport on br-int of the flow-based tunnel port (remote_ip=flow, key=flow). Absent: no overlay here. */
+  tunnelOfport?: number;
+  /** ofport on br-int of the patch port that carries each provider VLAN. */
+  providerPorts?: { vlan: number; ofport: number }[];
+}
+
 export interface PipelineInput {
   networks: NetworkInput[];
   subnets: SubnetInput[];
   policies: PolicyInput[];
   ports: PortInput[];
+  /** Endpoints on other hosts; reached through their network's transport. */
+  remoteEndpoints?: RemoteEndpointInput[];
+  local?: LocalHostInput;
 }

@@ -7,7 +7,11 @@ export interface Network {
   tenantId: number;
   id: number;
   interSubnetDefault: "allow" | "deny";
+  /** How it reaches other hosts; absent: this host only (also when its transport was invalid). */
+  transport?: Transport;
 }
+
+export type Transport = { kind: "overlay"; vni: number } | { kind: "provider"; vlan: number };
 
 export interface Subnet {
   name: string;
@@ -58,10 +62,49 @@ export interface Rule {
   service: RuleService;
 }
 
+/** One address of an endpoint on another host. */
+export interface RemoteEndpoint {
+  address: string;
+  family: Family;
+  subnet: Subnet;
+  port: RemotePort;
+}
+
+/** Where frames for a remote endpoint leave this host. */
+export type RemoteExit = { kind: "tunnel"; ofport: number; vni: number; tunnelIp: string } | { kind: "provider"; ofport: number };
+
+/** A container interface on another host. */
+export interface RemotePort {
+  /** "host/mac", for messages. */
+  name: string;
+  host: string;
+  network: Network;
+  mac: string;
+  endpoints: RemoteEndpoint[];
+  exit: RemoteExit;
+  /**
+   * How its packets may arrive here (RemoteSource flows): through the tunnel from its host's
+   * address (uint32, when this host has a tunnel and the tenant an overlay network), and/or
+   * through a provider port (when the tenant has a provider network here).
+   */
+  arrives: { tunnelSource?: number; provider: boolean };
+}
+
+/** The patch port of a provider network on this host. */
+export interface ProviderPort {
+  network: Network;
+  vlan: number;
+  ofport: number;
+}
+
 export interface Topology {
   networks: Network[];
   subnets: Subnet[];
   ports: Port[];
+  remotePorts: RemotePort[];
+  /** ofport of the flow-based tunnel port, when this host has one. */
+  tunnelOfport?: number;
+  providerPorts: ProviderPort[];
 }
 
 export interface Resolved extends Topology {

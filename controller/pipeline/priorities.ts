@@ -21,6 +21,8 @@ export const PRIORITY = {
   sameNetwork: 100,
   /** L3Gateway: frames addressed to the gateway MAC of the source subnet. */
   routed: 200,
+  /** L3Gateway: a packet from another host was routed there already: skip L3. */
+  fromRemote: 300,
 } as const;
 
 /** Rule slots per policy: a tenant's policy i owns priorities top - i*slot ... top - i*slot - (slot-1). */

@@ -28,4 +28,10 @@ export const PURPOSE = {
   egressState: 22,
   l2Endpoint: 23,
   output: 24,
+  tunnelClassifier: 25,
+  tunnelNetwork: 26,
+  providerClassifier: 27,
+  remoteSource: 28,
+  l3FromRemote: 29,
+  l2Remote: 30,
 } as const;

@@ -15,6 +15,20 @@ export const REG = {
   dstNetwork: 4,
   /** Output port (L2Forward). */
   outPort: 5,
+  /**
+   * 1 for a packet from another host (tunnel or provider port): the sender's pipeline has already
+   * routed it, so it skips L3, and it may only leave to a local port, never to another host.
+   */
+  fromRemote: 6,
+  /** Outer IPv4 source of a packet from the tunnel (Classifier copies tun_src), 0 otherwise. */
+  tunnelSource: 7,
+  /** tun_id copied as the 64-bit xreg4: its high half (0 for VXLAN/Geneve) ... */
+  tunnelIdHigh: 8,
+  /** ... and its low half, the VNI (TunnelIn). */
+  tunnelId: 9,
 } as const;
+
+/** The 64-bit register that holds tun_id: xreg4 = reg8 (high 32 bits) : reg9 (low 32 bits). */
+export const TUNNEL_ID_XREG = "xreg4";
 
 export type RegName = keyof typeof REG;

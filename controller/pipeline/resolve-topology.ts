@@ -7,6 +7,8 @@ import { cidrContains, cidrsOverlap, gatewayMac, linkLocalFromMac, normalizeMac,
 import type { PipelineInput } from "./input.js";
 import type { Endpoint, Network, Port, Subnet, Topology } from "./model.js";
 import { assignTenantIds } from "./tenant-ids.js";
+import { resolveTransport, type SegmentOwners } from "./resolve-transport.js";
+import { resolveRemote } from "./resolve-remote.js";
 
 const MAX_ZONE = 0xffff;
 const MAX_SUBNET_ID = 0xffff_ffff;
@@ -16,13 +18,15 @@ export function resolveTopology(input: PipelineInput, problems: string[]): Topol
   const networks = resolveNetworks(input, problems);
   const subnets = resolveSubnets(input, networks, problems);
   const ports = resolvePorts(input, networks, subnets, problems);
-  return { networks: [...networks.values()], subnets, ports };
+  const local = { networks: [...networks.values()], subnets, ports };
+  return { ...local, ...resolveRemote(input, local, problems) };
 }
 
 function resolveNetworks(input: PipelineInput, problems: string[]): Map<string, Network> {
   const tenantIds = assignTenantIds(input.networks.map((n) => n.tenant));
   const byName = new Map<string, Network>();
   const ids = new Set<number>();
+  const segments: SegmentOwners = new Map();
   for (const n of input.networks) {
     const tenantId = tenantIds.get(n.tenant);
     if (byName.has(n.name)) problems.push(`network ${n.name}: defined twice; the second is ignored`);
@@ -31,7 +35,10 @@ function resolveNetworks(input: PipelineInput, problems: string[]): Map<string, 
     else if (!n.tenant || tenantId === undefined) problems.push(`network ${n.name}: no tenant`);
     else {
       ids.add(n.id);
-      byName.set(n.name, { name: n.name, tenant: n.tenant, tenantId, id: n.id, interSubnetDefault: n.interSubnetDefault === "allow" ? "allow" : "deny" });
+      const network: Network = { name: n.name, tenant: n.tenant, tenantId, id: n.id, interSubnetDefault: n.interSubnetDefault === "allow" ? "allow" : "deny" };
+      const transport = resolveTransport(n, segments, problems);
+      if (transport) network.transport = transport;
+      byName.set(n.name, network);
     }
   }
   return byName;

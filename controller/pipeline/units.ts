@@ -1,6 +1,6 @@
 /**
  * The compiler's work split into units: the fixed flows, then one unit per network, subnet, port
- * and rule. Each unit's key spells out everything its builders read, so equal keys mean equal
+ * and rule, then the cross-host units (units-remote.ts). Each unit's key spells out everything its builders read, so equal keys mean equal
  * flows: the incremental compiler reuses a unit's rendered flows while its key stays the same.
  */
 import type { Flow } from "../../ovs/openflow/flow.js";
@@ -13,9 +13,10 @@ import { destinationSubnetFlow } from "./flows/destination.js";
 import { conntrackFlows } from "./flows/conntrack.js";
 import { aclCommitFlows, aclIntraSubnetFlow, aclNetworkDefaultFlow, aclStateFlows } from "./flows/acl-base.js";
 import { ruleFlows } from "./flows/acl-rules.js";
-import { l3GatewayFlow, l3RouteFlow, l3SameNetworkFlow } from "./flows/l3.js";
+import { l3FromRemoteFlow, l3GatewayFlow, l3RouteFlow, l3SameNetworkFlow } from "./flows/l3.js";
 import { egressConntrackFlows, egressSameNetworkFlow, egressStateFlows } from "./flows/egress.js";
 import { l2EndpointFlow, outputFlow } from "./flows/l2.js";
+import { remoteUnits } from "./units-remote.js";
 
 export interface CompileUnit {
   key: string;
@@ -30,6 +31,7 @@ function fixedFlows(): Flow[] {
     ...conntrackFlows(),
     ...aclStateFlows(),
     ...aclCommitFlows(),
+    l3FromRemoteFlow(),
     ...egressConntrackFlows(),
     ...egressStateFlows(),
     outputFlow(),
@@ -74,5 +76,6 @@ export function compileUnits(model: Resolved): CompileUnit[] {
     ...model.subnets.map((s) => ({ key: `subnet:${subnetKey(s)}`, build: () => subnetFlows(s) })),
     ...model.ports.map((p) => ({ key: `port:${portKey(p)}`, build: () => portFlows(p) })),
     ...model.rules.map((r) => ({ key: `rule:${ruleKey(r)}`, build: () => ruleFlows(r) })),
+    ...remoteUnits(model),
   ];
 }

@@ -20,6 +20,8 @@ describe("table misses", () => {
   it("drop everywhere except neighbor, which passes on to destination", () => {
     expect(text(tableMissFlows())).toEqual([
       "table=0,priority=0 actions=drop",
+      "table=5,priority=0 actions=drop",
+      "table=6,priority=0 actions=drop",
       "table=10,priority=0 actions=drop",
       "table=20,priority=0 actions=goto_table:30",
       ...[21, 30, 40, 50, 51, 60, 61, 70, 71, 80, 90].map((t) => `table=${t},priority=0 actions=drop`),

@@ -68,7 +68,7 @@ describe("compilePipeline", () => {
 
   it("names every table", () => {
     expect(pipelineTableNames().map((t) => `${t.id}:${t.name}`)).toEqual([
-      "0:Classifier", "10:SpoofGuard", "20:Neighbor", "21:NdReply", "30:Destination", "40:Conntrack", "50:Acl", "51:AclCommit",
+      "0:Classifier", "5:TunnelIn", "6:RemoteSource", "10:SpoofGuard", "20:Neighbor", "21:NdReply", "30:Destination", "40:Conntrack", "50:Acl", "51:AclCommit",
       "60:L3Gateway", "61:L3Route", "70:EgressConntrack", "71:EgressState", "80:L2Forward", "90:Output",
     ]);
   });
