@@ -5,10 +5,11 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { run } from "../../ovs/exec.js";
 
 export const ETCD_BINARY = "/usr/bin/etcd";
 
@@ -29,6 +30,8 @@ export interface EtcdCluster {
   readonly endpoints: string[];
   readonly members: EtcdMember[];
   readonly dir: string;
+  /** PEM files for clients when started with `tls`: the CA, and a client certificate and key. */
+  readonly tls?: { ca: string; cert: string; key: string };
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,8 @@ export interface StartEtcdOptions {
   host?: string;
   /** Run the members inside this network namespace (which must have `host` and lo up). */
   netns?: string;
+  /** Serve clients over TLS and require client certificates (a throw-away CA made with openssl). */
+  tls?: boolean;
 }
 
 /** Free TCP ports on `host`: all listeners stay open until every port is chosen, so none repeats. */
@@ -72,7 +77,12 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdClu
   const token = `ovs-sdn-test-${randomBytes(4).toString("hex")}`;
   const names = Array.from({ length: count }, (_, i) => `m${i}`);
   const peerUrl = (i: number) => `http://${host}:${ports[2 * i + 1]}`;
-  const clientUrl = (i: number) => `http://${host}:${ports[2 * i]}`;
+  const clientUrl = (i: number) => `${options.tls ? "https" : "http"}://${host}:${ports[2 * i]}`;
+  const tls = options.tls ? await makeCertificates(dir, host).catch((err: unknown) => {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }) : undefined;
+  const tlsArgs = tls ? ["--cert-file", tls.serverCert, "--key-file", tls.serverKey, "--client-cert-auth", "--trusted-ca-file", tls.caFile] : [];
   const initialCluster = names.map((n, i) => `${n}=${peerUrl(i)}`).join(",");
   const children: ChildProcess[] = [];
   const killAll = () => children.forEach((c) => c.exitCode === null && c.signalCode === null && c.kill("SIGKILL"));
@@ -88,6 +98,7 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdClu
       // Short raft timers: a killed leader is replaced in about a second.
       ...["--heartbeat-interval", "50", "--election-timeout", "500"],
       ...["--logger", "zap", "--log-outputs", "stderr"],
+      ...tlsArgs,
     ];
     const launch = (): ChildProcess => {
       const fd = openSync(logPath, "a");
@@ -126,6 +137,7 @@ export async function startEtcd(options: StartEtcdOptions = {}): Promise<EtcdClu
     endpoints: members.map((m) => m.clientUrl),
     members,
     dir,
+    ...(tls ? { tls: tls.client } : {}),
     stop: async () => {
       if (stopped) return;
       stopped = true;
@@ -165,4 +177,24 @@ async function waitFor(ready: () => boolean, alive: () => boolean, what: string,
     if (Date.now() > deadline) throw new Error(`${what}: not ready within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A CA, a server certificate for `host` and a client certificate (P-256 keys: quick to make). */
+async function makeCertificates(dir: string, host: string) {
+  const f = (name: string) => join(dir, name);
+  const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+  await run("openssl", ["req", "-x509", ...key, "-keyout", f("ca.key"), "-out", f("ca.crt"), "-days", "1", "-subj", "/CN=ovs-sdn test CA"]);
+  // The gateway inside etcd dials etcd's own gRPC with the server certificate: it needs clientAuth too.
+  for (const [name, ext] of [["server", `subjectAltName=IP:${host}\nextendedKeyUsage=serverAuth,clientAuth`], ["client", "extendedKeyUsage=clientAuth"]] as const) {
+    writeFileSync(f(`${name}.ext`), ext);
+    await run("openssl", ["req", ...key, "-keyout", f(`${name}.key`), "-out", f(`${name}.csr`), "-subj", `/CN=ovs-sdn test ${name}`]);
+    await run("openssl", ["x509", "-req", "-in", f(`${name}.csr`), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-out", f(`${name}.crt`), "-days", "1", "-extfile", f(`${name}.ext`)]);
+  }
+  const read = (name: string) => readFileSync(f(name), "utf8");
+  return {
+    caFile: f("ca.crt"),
+    serverCert: f("server.crt"),
+    serverKey: f("server.key"),
+    client: { ca: read("ca.crt"), cert: read("client.crt"), key: read("client.key") },
+  };
 }

@@ -118,3 +118,26 @@ describe("etcd store", () => {
     }
   });
 });
+
+describe("etcd store over TLS", () => {
+  it("works with the CA and a client certificate; without the certificate or the CA it fails with 11", async () => {
+    const secure = await startEtcd({ tls: true });
+    try {
+      const tls = secure.tls as { ca: string; cert: string; key: string };
+      expect(secure.endpoints[0]).toMatch(/^https:\/\//);
+      const store = await EtcdStore.open({ endpoints: secure.endpoints, prefix: uniquePrefix(), tls });
+      stores.push(store);
+      const events = collect(store.watch("s/"), 1);
+      expect((await store.createIfAbsent("s/1", "secret")).ok).toBe(true);
+      expect((await store.get("s/1"))?.value).toBe("secret");
+      expect((await events).map((e) => e.key)).toEqual(["s/1"]);
+
+      const noCert = EtcdStore.open({ endpoints: secure.endpoints, tls: { ca: tls.ca }, requestTimeoutMs: 500 });
+      await expect(noCert).rejects.toMatchObject({ code: CniCode.TryAgainLater });
+      const noCa = EtcdStore.open({ endpoints: secure.endpoints, requestTimeoutMs: 500 });
+      await expect(noCa).rejects.toMatchObject({ code: CniCode.TryAgainLater, message: expect.stringMatching(/certificate/) });
+    } finally {
+      await secure.stop();
+    }
+  });
+});
