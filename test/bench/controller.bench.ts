@@ -19,7 +19,7 @@ import { Lab } from "../../controller/lab/lab.js";
 import { OvsdbClient, waitApplied } from "../../ovs/ovsdb/index.js";
 import { createNetns, deleteNetns, uniqueName } from "../helpers/netns.js";
 import { runCycles, type CycleSamples, type Mode } from "./controller-bench/cycles.js";
-import { ms, ourFlowCount, p50p99, pct, rssMb, vswitchdPid } from "./controller-bench/measure.js";
+import { ms, ourFlowCount, p50p99, pct, rssMb, vswitchdLatency, vswitchdPid } from "./controller-bench/measure.js";
 import { measurePolicyChanges } from "./controller-bench/policy.js";
 import { addBulkPorts, networkVlans, waitInSync } from "./controller-bench/ports.js";
 import { RULES, SUBNETS, worldDefinitions } from "./controller-bench/world.js";
@@ -57,6 +57,11 @@ async function main(): Promise<void> {
   let ovsdb: OvsdbClient | undefined;
   const cycles: Array<{ rows: string[]; detail: string[] }> = [];
   const scaleTable: string[] = [];
+  const latencyTable: string[] = [];
+  const latencyRow = async (when: string) => {
+    const l = await vswitchdLatency(lab!);
+    latencyTable.push(`| ${when} | ${l.aggregate.toFixed(1)} | ${l.bundle.toFixed(1)} | ${l.vsctl.toFixed(1)} |`);
+  };
   try {
     lab = await Lab.start({ prefix: "cbench" });
     const t0 = performance.now();
@@ -67,11 +72,13 @@ async function main(): Promise<void> {
     say(`apply definitions (one POST) ${ms(applyMs)}; in sync ${ms(performance.now() - t0)} after the POST`);
     const emptyRow = async (when: string) => `| 0 (${when}) | ${await ourFlowCount(lab!)} | - | ${rssMb(pid).toFixed(1)} | ${rssMb(vswitchdPid(lab!)).toFixed(1)} | - | - | - | - |`;
     scaleTable.push(await emptyRow("definitions applied"));
+    await latencyRow("0 ports");
     for (const mode of MODES) await createNetns(netns[mode]);
 
     say(`ADD/DEL cycles, definitions only (load ${load()})...`);
     cycles.push(cycleRows("definitions only", await runCycles(lab, { cycles: CYCLES, dir, netns, tag: "empty" })));
 
+    await waitInSync(lab, 0); // a DEL returns before the controller has removed the port's flows
     scaleTable.push(await emptyRow(`after ${CYCLES} ADD/DEL cycles per mode`));
     ovsdb = await OvsdbClient.connect(lab.sandbox.dbRemote, { timeoutMs: 60_000 });
     const vlans = await networkVlans(lab);
@@ -80,9 +87,8 @@ async function main(): Promise<void> {
     for (const step of STEPS) {
       say(`adding ports ${previous}..${step - 1} (load ${load()})...`);
       const batch = await addBulkPorts(lab, ovsdb, vlans, previous, step);
-      const client = ovsdb;
       const [appliedAt, syncedAt] = await Promise.all([
-        waitApplied(client, { nextCfg: batch.nextCfg, timeoutMs: 120_000 }).then(() => performance.now()),
+        waitApplied(ovsdb, { nextCfg: batch.nextCfg, timeoutMs: 120_000 }).then(() => performance.now()),
         waitInSync(lab, step),
       ]);
       const flows = await ourFlowCount(lab);
@@ -96,6 +102,7 @@ async function main(): Promise<void> {
     say(`policy changes at ${previous} ports (load ${load()})...`);
     const changes = await measurePolicyChanges(lab, previous, CHANGES);
 
+    await latencyRow(`${previous} ports`);
     say(`ADD/DEL cycles at ${previous} ports (load ${load()})...`);
     cycles.push(cycleRows(`${previous} ports`, await runCycles(lab, { cycles: CYCLES, dir, netns, tag: "full" })));
     const finalRss = rssMb(pid);
@@ -109,6 +116,9 @@ async function main(): Promise<void> {
     say("| --- | --- | --- | --- | --- | --- | --- | --- | --- |");
     for (const line of scaleTable) say(line);
     say(`\ncontroller RSS after everything (another ${CYCLES} cycles per mode at ${previous} ports): ${finalRss.toFixed(1)} MB (target <= 150 MB at 1,000 ports)\n`);
+    say("| vswitchd round trips (medians of 10) | ovs-ofctl dump-aggregate ms | ovs-ofctl --bundle add-flow (1 flow) ms | ovs-vsctl set (waits for vswitchd) ms |\n| --- | --- | --- | --- |");
+    for (const line of latencyTable) say(line);
+    say();
     say(`| one-rule change at ${previous} ports (${CHANGES} changes) | p50 | p95 |\n| --- | --- | --- |`);
     say(`| POST /v1/definitions answered (validated, committed to the store) | ${pct(changes.post, 50).toFixed(1)} ms | ${pct(changes.post, 95).toFixed(1)} ms |`);
     say(`| POST sent -> new flow ADDED in OVS (target p50 <= 100 ms) | ${pct(changes.endToEnd, 50).toFixed(1)} ms | ${pct(changes.endToEnd, 95).toFixed(1)} ms |`);

@@ -1,6 +1,7 @@
 /** Small measuring helpers of the controller benchmark: percentiles, memory, our flow count. */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { performance } from "node:perf_hooks";
 import type { Lab } from "../../../controller/lab/lab.js";
 import { BRIDGE } from "../../../controller/lab/lab.js";
 import { ourCookieFilter } from "../../../ovs/openflow/cookie.js";
@@ -31,4 +32,30 @@ export async function ourFlowCount(lab: Lab): Promise<number> {
   const count = /flow_count=(\d+)/.exec(out)?.[1];
   if (count === undefined) throw new Error(`unexpected dump-aggregate output: ${out}`);
   return Number(count);
+}
+
+/**
+ * How long vswitchd takes to answer, whoever asks: medians of 10 `dump-aggregate`, 10 one-flow
+ * bundles (cookie 0x1, not ours, removed after) and 10 `ovs-vsctl set` (waits for vswitchd to
+ * apply). Every controller round and every plugin ADD pays these, so they explain the rest.
+ */
+export async function vswitchdLatency(lab: Lab): Promise<{ aggregate: number; bundle: number; vsctl: number }> {
+  const aggregate: number[] = [];
+  const bundle: number[] = [];
+  const vsctl: number[] = [];
+  const timed = async (into: number[], work: () => Promise<unknown>) => {
+    const t0 = performance.now();
+    await work();
+    into.push(performance.now() - t0);
+  };
+  try {
+    for (let i = 0; i < 10; i++) {
+      await timed(aggregate, () => lab.sandbox.ofctl(BRIDGE, "dump-aggregate", "cookie=0x1/-1"));
+      await timed(bundle, () => lab.sandbox.ofctl(BRIDGE, "--bundle", "add-flow", `cookie=0x1,table=0,priority=1,tcp,tp_dst=${30_000 + i},actions=drop`));
+      await timed(vsctl, () => lab.sandbox.vsctl("set", "Open_vSwitch", ".", `external_ids:cbench-probe=${i}`));
+    }
+  } finally {
+    await lab.sandbox.ofctl(BRIDGE, "del-flows", "cookie=0x1/-1");
+  }
+  return { aggregate: pct(aggregate, 50), bundle: pct(bundle, 50), vsctl: pct(vsctl, 50) };
 }
