@@ -1,0 +1,21 @@
+/**
+ * Hand-made VXLAN packets sent from a host's own kernel (its underlay address, or any other source
+ * address given to br-phy): what a rogue or misconfigured machine on the underlay could send.
+ */
+import type { Host } from "./hosts.js";
+
+const SEND = `
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 0))
+s.sendto(bytes.fromhex(sys.argv[3]), (sys.argv[2], 4789))
+`;
+
+/** VXLAN header (flags: VNI present) + the inner Ethernet frame. */
+export function vxlanPayload(vni: number, innerFrameHex: string): string {
+  return `08000000${vni.toString(16).padStart(6, "0")}00${innerFrameHex}`;
+}
+
+export async function sendVxlan(from: Host, source: string, to: Host, vni: number, innerFrameHex: string): Promise<void> {
+  await from.sandbox.execInHost("python3", ["-c", SEND, source, to.underlayIp, vxlanPayload(vni, innerFrameHex)]);
+}
