@@ -30,9 +30,17 @@ describe("cross-host dataplane (VXLAN + VLAN provider)", () => {
     expect(await probe(a3, "udp", "10.1.0.12", 80)).toBe("a2");
   });
 
-  it("answers ARP for remote endpoints on the sender's host with their real MACs", async () => {
+  it("passes IPv6 across hosts, neighbor discovery answered on the sender's host", async () => {
+    const a1 = w.c("a1");
+    expect(await ping(a1, "fd10:1::12")).toBe(true);
+    expect(await probe(a1, "tcp", "fd10:1::12", 80)).toBe("a2");
+    expect(await probe(w.c("a2"), "udp", "fd10:1::11", 9000)).toBe("a1");
+  });
+
+  it("answers ARP and ND for remote endpoints on the sender's host with their real MACs", async () => {
     const neighbors = await execInNetns(w.c("a1").netns, "ip", ["neigh", "show", "dev", "eth0"]);
     expect(neighbors).toMatch(/^10\.1\.0\.12 lladdr 02:00:00:02:01:12 /m);
+    expect(neighbors).toMatch(/^fd10:1::12 lladdr 02:00:00:02:01:12 /m);
   });
 
   it("fits a full-size packet of the container MTU (1450) through the VXLAN encapsulation", async () => {

@@ -1,6 +1,6 @@
 /**
  * The cross-host test world: three hosts, two tenants with identical CIDRs spread across them,
- * acme's blue overlay network (two subnets), acme's green VLAN provider network and globex's red
+ * acme's blue overlay network (two IPv4 subnets, one IPv6), acme's green VLAN provider network and globex's red
  * overlay network. Each host's pipeline is compiled from its own containers plus every other
  * host's containers as remote endpoints (what the controller will feed from etcd).
  */
@@ -27,6 +27,7 @@ export const NETWORKS: NetworkInput[] = [
 
 export const SUBNETS: PipelineInput["subnets"] = [
   { name: "blue-a", network: "blue", id: 1, cidr: "10.1.0.0/24", gateway: "10.1.0.1" },
+  { name: "blue-a6", network: "blue", id: 2, cidr: "fd10:1::/64", gateway: "fd10:1::1" },
   { name: "blue-b", network: "blue", id: 3, cidr: "10.2.0.0/24", gateway: "10.2.0.1" },
   { name: "green-a", network: "green", id: 5, cidr: "10.3.0.0/24", gateway: "10.3.0.1" },
   { name: "red-a", network: "red", id: 6, cidr: "10.1.0.0/24", gateway: "10.1.0.1" }, // acme's blue-a CIDR again
@@ -50,13 +51,14 @@ export interface PlacedSpec extends ContainerSpec {
 }
 
 const v4 = (address: string, gateway: string) => ({ address, prefix: 24, gateway });
+const v6 = (address: string) => ({ address, prefix: 64, gateway: "fd10:1::1" });
 
 /** a1/a2 of acme and r2/r1 of globex share 10.1.0.11 and 10.1.0.12, on different hosts. */
 export const CONTAINERS: PlacedSpec[] = [
-  { host: "h1", name: "a1", network: "blue", ofport: 11, vlan: 101, mac: "02:00:00:01:01:11", v4: v4("10.1.0.11", "10.1.0.1") },
+  { host: "h1", name: "a1", network: "blue", ofport: 11, vlan: 101, mac: "02:00:00:01:01:11", v4: v4("10.1.0.11", "10.1.0.1"), v6: v6("fd10:1::11") },
   { host: "h1", name: "r2", network: "red", ofport: 12, vlan: 201, mac: "02:00:00:01:04:12", v4: v4("10.1.0.12", "10.1.0.1") },
   { host: "h1", name: "g2", network: "green", ofport: 13, vlan: 102, mac: "02:00:00:01:03:12", v4: v4("10.3.0.12", "10.3.0.1") },
-  { host: "h2", name: "a2", network: "blue", ofport: 11, vlan: 101, mac: "02:00:00:02:01:12", v4: v4("10.1.0.12", "10.1.0.1") },
+  { host: "h2", name: "a2", network: "blue", ofport: 11, vlan: 101, mac: "02:00:00:02:01:12", v4: v4("10.1.0.12", "10.1.0.1"), v6: v6("fd10:1::12") },
   { host: "h2", name: "b1", network: "blue", ofport: 12, vlan: 101, mac: "02:00:00:02:02:11", v4: v4("10.2.0.11", "10.2.0.1") },
   { host: "h2", name: "r1", network: "red", ofport: 13, vlan: 201, mac: "02:00:00:02:04:11", v4: v4("10.1.0.11", "10.1.0.1") },
   { host: "h3", name: "g1", network: "green", ofport: 11, vlan: 102, mac: "02:00:00:03:03:11", v4: v4("10.3.0.11", "10.3.0.1") },
