@@ -62,6 +62,7 @@ export class HostRegistry {
 
   /** Registers the host and starts renewing its lease. Throws (code 11) when the store is unreachable. */
   async start(): Promise<void> {
+    clearTimeout(this.timer);
     this.stopped = false;
     await this.register();
     this.schedule();

@@ -4,7 +4,7 @@
  * Why the gateway and not a gRPC client: docs/etcd.md "Client".
  *
  * Retrying on another member is safe when the request certainly did not reach etcd (connection
- * refused, a reused keep-alive socket reset before any answer, "no leader"). Reads are also retried
+ * refused, TLS handshake failed, "no leader"). Reads are also retried
  * after a timeout or a broken connection; writes are not, since a member may have proposed the write
  * before failing: the caller gets EtcdUnavailableError (code 11) saying the outcome is unknown.
  */
@@ -135,12 +135,13 @@ export class EtcdGateway {
     const deadline = Date.now() + this.timeoutMs;
     let lastReason = "no attempt made";
     for (let round = 0; ; round++) {
+      const first = this.preferred; // fixed for the round: failures below move `preferred` on
       for (let i = 0; i < this.urls.length; i++) {
         if (this.closed) throw new StoreError("etcd store is closed");
         opts.signal?.throwIfAborted();
         const remaining = deadline - Date.now();
         if (remaining <= 0) throw new EtcdUnavailableError(this.endpoints, lastReason);
-        const index = (this.preferred + i) % this.urls.length;
+        const index = (first + i) % this.urls.length;
         const url = this.urls[index] as URL;
         const endpoint = this.endpoints[index] as string;
         // A read that hangs (its member lost the leader and waits for one) leaves time to ask another.
@@ -192,10 +193,10 @@ export class EtcdGateway {
         if (!socket.connecting) connected = true;
         else socket.once(secure ? "secureConnect" : "connect", () => (connected = true));
       });
-      req.on("error", (err: NodeJS.ErrnoException) => {
-        // Not connected, or a reused idle socket the member had closed: the request never arrived.
-        const notSent = !connected || (req.reusedSocket && err.code === "ECONNRESET");
-        reject(new AttemptError(notSent ? "safe" : "reads-only", describe(err)));
+      req.on("error", (err) => {
+        // Not connected: the request never left. A reset on a connected socket (even a reused
+        // keep-alive one) may follow a member that read the request and died: outcome unknown.
+        reject(new AttemptError(connected ? "reads-only" : "safe", describe(err)));
       });
       req.on("response", (res) => {
         if (opts.keepOpen) {
