@@ -28,3 +28,22 @@ export class EtcdRequestError extends StoreError {
 
 /** gRPC status codes etcd uses that matter to this client. */
 export const GrpcCode = { DeadlineExceeded: 4, NotFound: 5, OutOfRange: 11, Unavailable: 14 } as const;
+
+/** Whether a failed request may be sent again: always, or only when it is a read. */
+export type Retry = "safe" | "reads-only";
+
+/** The gateway's error body ({error, message, code}) as an EtcdRequestError. */
+export function requestError(text: string, status: number | undefined, endpoint: string): EtcdRequestError {
+  try {
+    const body = JSON.parse(text) as { code?: number; message?: string; error?: string };
+    return new EtcdRequestError(body.code ?? -1, body.message ?? body.error ?? text, endpoint);
+  } catch {
+    return new EtcdRequestError(-1, `HTTP ${status ?? "?"}: ${text.slice(0, 200)}`, endpoint);
+  }
+}
+
+/** How a gRPC error of the gateway is retried: "no leader" never reached raft; timeouts may have. */
+export function retryOf(err: EtcdRequestError): Retry | undefined {
+  if (err.grpcCode !== GrpcCode.Unavailable && err.grpcCode !== GrpcCode.DeadlineExceeded) return undefined;
+  return /no leader/.test(err.etcdMessage) ? "safe" : "reads-only";
+}

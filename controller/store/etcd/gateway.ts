@@ -11,7 +11,7 @@
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { StoreError } from "../errors.js";
-import { EtcdRequestError, EtcdUnavailableError, GrpcCode } from "./errors.js";
+import { EtcdRequestError, EtcdUnavailableError, requestError, retryOf, type Retry } from "./errors.js";
 
 export interface EtcdTlsOptions {
   /** PEM: the CA that signed the members' certificates. */
@@ -32,7 +32,6 @@ export interface GatewayOptions {
 /** Whether a request may be sent again after its outcome became unknown. */
 export type RequestKind = "read" | "write";
 
-type Retry = "safe" | "reads-only";
 
 class AttemptError extends Error {
   constructor(
@@ -69,21 +68,6 @@ async function readBody(res: IncomingMessage): Promise<string> {
     throw new AttemptError("reads-only", `connection lost while reading the answer: ${describe(err)}`);
   }
   return Buffer.concat(chunks).toString("utf8");
-}
-
-function requestError(text: string, status: number | undefined, endpoint: string): EtcdRequestError {
-  try {
-    const body = JSON.parse(text) as { code?: number; message?: string; error?: string };
-    return new EtcdRequestError(body.code ?? -1, body.message ?? body.error ?? text, endpoint);
-  } catch {
-    return new EtcdRequestError(-1, `HTTP ${status ?? "?"}: ${text.slice(0, 200)}`, endpoint);
-  }
-}
-
-/** How a gRPC error of the gateway is retried: "no leader" never reached raft; timeouts may have. */
-function retryOf(err: EtcdRequestError): Retry | undefined {
-  if (err.grpcCode !== GrpcCode.Unavailable && err.grpcCode !== GrpcCode.DeadlineExceeded) return undefined;
-  return /no leader/.test(err.etcdMessage) ? "safe" : "reads-only";
 }
 
 export class EtcdGateway {
