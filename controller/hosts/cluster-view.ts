@@ -82,24 +82,40 @@ export class ClusterView implements ClusterSnapshot {
   }
 
   private put(record: StoreRecord): void {
-    const name = parseClusterKey(record.key);
-    if (!name) return;
-    const problems = name.kind === "host" ? hostProblems(record.value) : endpointProblems(record.value);
-    const value = record.value as HostRecord & EndpointRecord;
-    // The key is the authority: a record naming another host or MAC than its key is not trusted.
-    const mismatch = name.kind === "host" ? value.name !== name.host : value.host !== name.host || value.network !== name.network || value.mac !== name.mac;
-    if (problems.length > 0 || mismatch) {
-      this.options.logger?.warn({ key: record.key, problems: problems.length > 0 ? problems : ["record does not match its key"] }, "ignoring malformed cluster record");
-      if (name.kind === "host") this.hosts.delete(name.host);
-      else this.endpoints.delete(record.key);
-      return;
-    }
-    if (name.kind === "host") this.hosts.set(name.host, record.value as HostRecord);
-    else this.endpoints.set(record.key, record.value as EndpointRecord);
+    const problems = putRecord(this, record);
+    if (problems.length > 0) this.options.logger?.warn({ key: record.key, problems }, "ignoring malformed cluster record");
   }
 
   async stop(): Promise<void> {
     this.abort.abort();
     await this.running;
   }
+}
+
+/**
+ * Puts a record into the maps when it is a valid host or endpoint record; otherwise removes what
+ * its key held and returns the problems. The key is the authority: a value naming another host,
+ * network or MAC than its key is not trusted.
+ */
+function putRecord(maps: { hosts: Map<string, HostRecord>; endpoints: Map<string, EndpointRecord> }, record: StoreRecord): string[] {
+  const name = parseClusterKey(record.key);
+  if (!name) return [];
+  const value = record.value as HostRecord & EndpointRecord;
+  const problems = name.kind === "host" ? hostProblems(value) : endpointProblems(value);
+  const mismatch = name.kind === "host" ? value?.name !== name.host : value?.host !== name.host || value?.network !== name.network || value?.mac !== name.mac;
+  if (problems.length === 0 && mismatch) problems.push("record does not match its key");
+  if (name.kind === "host") {
+    if (problems.length === 0) maps.hosts.set(name.host, value);
+    else maps.hosts.delete(name.host);
+  } else if (problems.length === 0) maps.endpoints.set(record.key, value);
+  else maps.endpoints.delete(record.key);
+  return problems;
+}
+
+/** One consistent read of every host and endpoint record (malformed ones left out). */
+export async function readCluster(store: Store): Promise<ClusterSnapshot> {
+  const listed = await store.list(CLUSTER_PREFIX);
+  const maps = { hosts: new Map<string, HostRecord>(), endpoints: new Map<string, EndpointRecord>() };
+  for (const record of listed.records) putRecord(maps, record);
+  return { ...maps, revision: listed.revision };
 }

@@ -7,6 +7,7 @@ import { EtcdStore } from "../../../controller/store/etcd/etcd-store.js";
 import { EtcdUnavailableError } from "../../../controller/store/etcd/errors.js";
 import type { Store, WatchEvent } from "../../../controller/store/types.js";
 import { startEtcd, type EtcdCluster } from "../../helpers/etcd.js";
+import { createNetns, deleteNetns, execInNetns, uniqueName } from "../../helpers/netns.js";
 
 let etcd: EtcdCluster;
 const stores: Store[] = [];
@@ -138,6 +139,28 @@ describe("etcd store over TLS", () => {
       await expect(noCa).rejects.toMatchObject({ code: CniCode.TryAgainLater, message: expect.stringMatching(/certificate/) });
     } finally {
       await secure.stop();
+    }
+  });
+});
+
+describe("test helper", () => {
+  it("runs etcd inside a network namespace, reachable there and stopped with it", async () => {
+    const ns = uniqueName("etcd");
+    await createNetns(ns);
+    try {
+      const inside = await startEtcd({ netns: ns });
+      const script = `import json,sys,urllib.request as u
+print(json.load(u.urlopen(u.Request(sys.argv[1] + "/v3/maintenance/status", data=b"{}")))["version"])`;
+      try {
+        expect((await execInNetns(ns, "python3", ["-c", script, inside.endpoints[0] as string])).trim()).toMatch(/^3\.\d+\.\d+$/);
+        // Not from this namespace: the member listens on the namespace's own loopback.
+        await expect(EtcdStore.open({ endpoints: inside.endpoints, requestTimeoutMs: 300 })).rejects.toMatchObject({ code: CniCode.TryAgainLater });
+      } finally {
+        await inside.stop();
+      }
+      expect(inside.members[0]?.running()).toBe(false);
+    } finally {
+      await deleteNetns(ns);
     }
   });
 });

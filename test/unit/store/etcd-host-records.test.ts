@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ClusterView } from "../../../controller/hosts/cluster-view.js";
+import { ClusterView, readCluster } from "../../../controller/hosts/cluster-view.js";
 import { HostRegistry } from "../../../controller/hosts/host-registry.js";
 import { isLeasedStore, withLeases } from "../../../controller/hosts/leased-store.js";
 import { endpointKey, endpointProblems, hostProblems, parseClusterKey } from "../../../controller/hosts/records.js";
@@ -97,6 +97,8 @@ describe("host registry and cluster view on the file store", () => {
     await waitFor("the last write", () => view?.revision === (mark.ok ? mark.record.revision : -1));
     expect(view.endpoints.size).toBe(0);
     expect([...view.hosts.keys()].sort()).toEqual(["h1", "h3"]);
+    const once = await readCluster(store);
+    expect([[...once.hosts.keys()].sort(), once.endpoints.size, once.revision]).toEqual([["h1", "h3"], 0, view.revision]);
     await registry.stop();
   });
 
