@@ -65,14 +65,14 @@ export interface ChangeSamples {
   post: number[];
 }
 
-/** `count` changes of rule 0's port (20000, 20001, ...), each after the controller is back in sync. */
-export async function measurePolicyChanges(lab: Lab, ports: number, count: number): Promise<ChangeSamples> {
+/** `count` changes of rule 0's port (basePort, basePort + 1, ...), each after the controller is back in sync. */
+export async function measurePolicyChanges(lab: Lab, ports: number, count: number, basePort: number): Promise<ChangeSamples> {
   const monitor = new FlowMonitor(lab);
   const samples: ChangeSamples = { endToEnd: [], post: [] };
   try {
     await new Promise((r) => setTimeout(r, 300)); // the monitor's request is registered
     for (let i = 0; i < count; i++) {
-      const port = 20_000 + i;
+      const port = basePort + i;
       await waitInSync(lab, ports);
       await new Promise((r) => setTimeout(r, 150)); // let a drift probe or round in flight pass
       const t0 = performance.now();
