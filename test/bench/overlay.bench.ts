@@ -124,6 +124,7 @@ async function benchReachable(underlay: Underlay, c: (name: string) => Container
   let known: Placed[] = [...FIXED];
   let installed: FlowKey[] = compiler.compile(inputFor(underlay, "h1", known)).flows;
   await syncFlows(h1.applier, compileDesiredFlows(inputFor(underlay, "h1", known)).flows);
+  const compiled: number[] = [];
   const applied: number[] = [];
   const reachable: number[] = [];
   for (const late of LATE) {
@@ -134,6 +135,7 @@ async function benchReachable(underlay: Underlay, c: (name: string) => Container
     const t0 = performance.now();
     known = [...known, late];
     const desired = compiler.compile(inputFor(underlay, "h1", known)).flows;
+    compiled.push(performance.now() - t0);
     await h1.applier.apply(diffFlows(desired, installed));
     installed = desired;
     applied.push(performance.now() - t0);
@@ -141,6 +143,7 @@ async function benchReachable(underlay: Underlay, c: (name: string) => Container
     if (result.exitCode !== 0) throw new Error(`${late.name} never answered`);
     reachable.push(performance.now() - t0);
   }
+  row(`new remote endpoint: incremental compile on the other host (p50 / p95 of ${LATE.length})`, `${pct(compiled, 50).toFixed(2)} / ${pct(compiled, 95).toFixed(2)} ms`);
   row(`new remote endpoint: compile + diff + bundle on the other host (p50 / p95 of ${LATE.length})`, `${pct(applied, 50).toFixed(1)} / ${pct(applied, 95).toFixed(1)} ms`);
   row(`new remote endpoint: added to the input -> first ping reply (p50 / p95 of ${LATE.length})`, `${pct(reachable, 50).toFixed(1)} / ${pct(reachable, 95).toFixed(1)} ms`);
 }
