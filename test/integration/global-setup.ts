@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 
 const requiredCommands = ["ovsdb-server", "ovs-vswitchd", "ovsdb-tool", "ovs-vsctl", "ovs-ofctl", "ovs-appctl", "ip", "ping", "arping", "ethtool", "nsenter", "iperf3", "python3", "openssl"];
-const requiredFiles = ["/usr/share/openvswitch/vswitch.ovsschema", "/usr/lib/cni/host-local", "/usr/lib/cni/static", "/usr/lib/cni/bridge"];
+const requiredFiles = ["/usr/share/openvswitch/vswitch.ovsschema", "/usr/lib/cni/host-local", "/usr/lib/cni/static", "/usr/lib/cni/bridge", "/usr/bin/etcd"];
 
 export default function setup(): void {
   if (process.getuid?.() !== 0) throw new Error("integration tests need root (network namespaces, veths, OVS)");
