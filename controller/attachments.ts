@@ -9,6 +9,7 @@ import type { Ipam } from "./ipam/ipam.js";
 import type { AllocatedAddress } from "./ipam/types.js";
 import { parseCidr } from "./model/ip.js";
 import { DEFAULT_MTU, type DefinitionSet } from "./model/types.js";
+import { attachmentMtu, type Underlay } from "./pipeline/mtu.js";
 
 const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 
@@ -26,6 +27,8 @@ export class AttachmentService {
   constructor(
     private readonly ipam: Ipam,
     private readonly definitions: () => DefinitionSet,
+    /** Cross-host mode: attachments leave room for the encapsulation. */
+    private readonly underlay?: Underlay,
   ) {}
 
   async attach(req: AttachRequest): Promise<Attachment> {
@@ -52,12 +55,17 @@ export class AttachmentService {
       network: req.network,
       tenant: network.spec.tenant,
       vlan: network.spec.vlan,
-      mtu: network.spec.mtu ?? DEFAULT_MTU,
+      mtu: this.mtuOf(network.spec.mtu ?? DEFAULT_MTU, network.spec.vni),
       mac,
       ips: allocation.addresses.map((a) => ({ address: a.address, gateway: a.gateway, subnet: a.subnet })),
       routes: this.routesFor(req.network, allocation.addresses),
       dns: mergeDns(allocation.addresses),
     };
+  }
+
+  private mtuOf(requested: number, vni: number | undefined): number {
+    if (!this.underlay || vni === undefined) return requested;
+    return attachmentMtu(requested, { type: "overlay", vni }, this.underlay);
   }
 
   async release(containerId: string, ifname: string): Promise<string[]> {

@@ -3,6 +3,7 @@
  * Every key is documented in docs/configuration.md.
  */
 import { readFileSync } from "node:fs";
+import { hostname } from "node:os";
 import { CniCode, CniError } from "../plugin/cni/errors.js";
 import { DEFAULT_API_SOCKET } from "./api/protocol.js";
 
@@ -30,6 +31,24 @@ export interface ControllerConfig {
   resyncIntervalMs: number;
   /** Leases whose port has been gone this long are released by the garbage collector. */
   leaseGraceMs: number;
+  /** "file" (one host, dataDir) or "etcd" (many hosts, etcdEndpoints). */
+  store: "file" | "etcd";
+  /** Comma-separated etcd client URLs (http://host:2379 or https://...). */
+  etcdEndpoints: string;
+  etcdPrefix: string;
+  /** PEM files for etcd over TLS (empty: none). */
+  etcdCaFile: string;
+  etcdCertFile: string;
+  etcdKeyFile: string;
+  /** This host's name in the cluster (default the hostname). */
+  hostName: string;
+  /** This host's underlay IPv4 address; set it to join the overlay (cross-host mode, needs store etcd). */
+  tunnelIp: string;
+  tunnelType: "vxlan" | "geneve";
+  /** MTU of the underlay (br-phy); overlay attachments get this minus the encapsulation. */
+  underlayMtu: number;
+  /** Seconds without renewal after which this host's records expire on the other hosts. */
+  hostTtlSeconds: number;
 }
 
 export const DEFAULT_CONFIG: ControllerConfig = {
@@ -45,6 +64,17 @@ export const DEFAULT_CONFIG: ControllerConfig = {
   driftIntervalMs: 500,
   resyncIntervalMs: 30_000,
   leaseGraceMs: 60_000,
+  store: "file",
+  etcdEndpoints: "",
+  etcdPrefix: "/ovs-sdn/",
+  etcdCaFile: "",
+  etcdCertFile: "",
+  etcdKeyFile: "",
+  hostName: hostname(),
+  tunnelIp: "",
+  tunnelType: "vxlan",
+  underlayMtu: 1500,
+  hostTtlSeconds: 15,
 };
 
 const LOG_LEVELS = ["trace", "debug", "info", "warn", "error"];
@@ -82,7 +112,7 @@ function validate(config: ControllerConfig, source: string): void {
   const fail = (key: string, why: string) => {
     throw new CniError(CniCode.InvalidConfig, `${source}: "${key}" ${why}`);
   };
-  for (const key of ["bridge", "datapathType", "ovsdb", "openflowTarget", "apiSocket", "dataDir", "logFile"] as const) {
+  for (const key of ["bridge", "datapathType", "ovsdb", "openflowTarget", "apiSocket", "dataDir", "logFile", "etcdEndpoints", "etcdPrefix", "etcdCaFile", "etcdCertFile", "etcdKeyFile", "hostName", "tunnelIp"] as const) {
     if (typeof config[key] !== "string") fail(key, "must be a string");
   }
   if (config.bridge === "" || config.bridge.length > 15) fail("bridge", "must be 1..15 characters");
@@ -91,6 +121,14 @@ function validate(config: ControllerConfig, source: string): void {
   for (const key of ["driftIntervalMs", "resyncIntervalMs", "leaseGraceMs"] as const) {
     if (!Number.isInteger(config[key]) || config[key] < 50) fail(key, "must be an integer >= 50");
   }
+  if (config.store !== "file" && config.store !== "etcd") fail("store", `must be "file" or "etcd", got "${String(config.store)}"`);
+  if (config.store === "etcd" && config.etcdEndpoints === "") fail("etcdEndpoints", "is required with store etcd");
+  if (config.tunnelIp !== "" && !/^\d{1,3}(\.\d{1,3}){3}$/.test(config.tunnelIp)) fail("tunnelIp", `must be an IPv4 address, got "${config.tunnelIp}"`);
+  if (config.tunnelIp !== "" && config.store !== "etcd") fail("tunnelIp", "needs store etcd (the hosts share their endpoints through it)");
+  if (config.tunnelType !== "vxlan" && config.tunnelType !== "geneve") fail("tunnelType", `must be "vxlan" or "geneve"`);
+  if (!Number.isInteger(config.underlayMtu) || config.underlayMtu < 1280 || config.underlayMtu > 9216) fail("underlayMtu", "must be an integer in 1280..9216");
+  if (!Number.isInteger(config.hostTtlSeconds) || config.hostTtlSeconds < 2) fail("hostTtlSeconds", "must be an integer >= 2");
+  if (config.hostName === "") fail("hostName", "must not be empty");
   if (typeof config.openflowEnv !== "object" || config.openflowEnv === null || Object.values(config.openflowEnv).some((v) => typeof v !== "string")) {
     fail("openflowEnv", "must map names to strings");
   }

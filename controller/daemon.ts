@@ -25,6 +25,8 @@ import { watchDrift } from "./reconcile/drift.js";
 import { toPipelineInput } from "./reconcile/pipeline-input.js";
 import { Reconciler } from "./reconcile/reconciler.js";
 import { FileStore } from "./store/file/file-store.js";
+import { EtcdStore, etcdStoreOptions } from "./store/etcd/index.js";
+import { ClusterMembership } from "./cluster.js";
 import type { Store } from "./store/types.js";
 
 export class Controller {
@@ -48,8 +50,11 @@ export class Controller {
     readonly gc: GarbageCollector,
   ) {}
 
+  /** Set in cross-host mode (tunnelIp configured). */
+  cluster: ClusterMembership | undefined;
+
   static async start(config: ControllerConfig, log: Logger): Promise<Controller> {
-    const store = await FileStore.open(config.dataDir);
+    const store = await openStore(config);
     const ovsdb = await OvsdbClient.connect(config.ovsdb, { reconnect: true, keepaliveMs: 5_000 });
     try {
       await prepareIntegrationBridge(ovsdb, { name: config.bridge, datapathType: config.datapathType, tables: pipelineTableNames() });
@@ -60,7 +65,8 @@ export class Controller {
       // The reconciler and attachments read the controller's current state through these closures.
       const self: { controller?: Controller } = {};
       const reconciler = new Reconciler({ applier, desired: () => self.controller!.desiredFlows() });
-      const attachments = new AttachmentService(ipam, () => self.controller!.definitionSet);
+      const underlay = config.tunnelIp ? { mtu: config.underlayMtu, tunnelType: config.tunnelType } : undefined;
+      const attachments = new AttachmentService(ipam, () => self.controller!.definitionSet, underlay);
       const gc = new GarbageCollector({ ipam, ovsdb, watcher, bridge: config.bridge, graceMs: config.leaseGraceMs, log });
       const controller = new Controller(config, log, store, ovsdb, definitions, ipam, attachments, watcher, reconciler, gc);
       self.controller = controller;
@@ -81,7 +87,16 @@ export class Controller {
       log.info({ generation: r.generation, reasons: r.reasons, added: r.added, removed: r.removed, unchanged: r.unchanged, resynced: r.resynced }, "flows converged");
     });
     reconciler.on("failed", (err, reasons) => log.error({ err, reasons }, "reconcile failed; retrying"));
-    watcher.on("changed", () => reconciler.request("ports changed"));
+    if (config.tunnelIp) {
+      const cluster = { bridge: config.bridge, hostName: config.hostName, tunnelIp: config.tunnelIp, tunnelType: config.tunnelType, hostTtlSeconds: config.hostTtlSeconds };
+      this.cluster = await ClusterMembership.start(this.store, this.ovsdb, cluster, log, () => reconciler.request("cluster changed"));
+      this.stops.push(() => this.cluster?.stop());
+    }
+    watcher.on("changed", () => {
+      reconciler.request("ports changed");
+      this.publishEndpoints();
+    });
+    this.publishEndpoints();
     this.ovsdb.on("reconnected", () => reconciler.request("ovsdb reconnected"));
     this.ovsdb.on("disconnected", (err) => log.warn({ err: err.message }, "ovsdb connection lost; reconnecting"));
     await reconciler.converge("startup");
@@ -115,7 +130,7 @@ export class Controller {
   /** The desired flows of the current definitions and ports; remembers which ports they cover. */
   desiredFlows(): { flows: DesiredFlow[]; problems: string[] } {
     const problems: string[] = [];
-    const input = toPipelineInput(this.definitionSet, this.watcher.ports(), problems);
+    const input = toPipelineInput(this.definitionSet, this.watcher.ports(), problems, this.cluster);
     this.installedPorts.compiling(input.ports);
     const compiled = this.compiler.compile(input);
     const all = [...problems, ...compiled.problems];
@@ -127,6 +142,11 @@ export class Controller {
     return compiled;
   }
 
+  /** Cross-host mode: the other hosts learn this host's managed ports from the store. */
+  private publishEndpoints(): void {
+    this.cluster?.publish(this.watcher.ports(), this.definitionSet).catch((err: Error) => this.log.warn({ err: err.message }, "publishing endpoints failed; retried on the next renewal"));
+  }
+
   private watchDefinitions(): void {
     const abort = new AbortController();
     this.stops.push(() => abort.abort());
@@ -134,6 +154,7 @@ export class Controller {
       for await (const snapshot of this.definitions.watch(abort.signal)) {
         this.definitionSet = snapshot.set;
         this.reconciler.request(`definitions at revision ${snapshot.revision}`);
+        this.publishEndpoints();
       }
     })().catch((err: Error) => {
       if (!abort.signal.aborted) this.log.error({ err: err.message }, "definition watch ended");
@@ -149,4 +170,16 @@ export class Controller {
     await this.store.close();
     this.log.info("controller stopped; flows left in place");
   }
+}
+
+async function openStore(config: ControllerConfig): Promise<Store> {
+  if (config.store === "file") return FileStore.open(config.dataDir);
+  const options = etcdStoreOptions({
+    endpoints: config.etcdEndpoints,
+    prefix: config.etcdPrefix,
+    ...(config.etcdCaFile ? { caFile: config.etcdCaFile } : {}),
+    ...(config.etcdCertFile ? { certFile: config.etcdCertFile } : {}),
+    ...(config.etcdKeyFile ? { keyFile: config.etcdKeyFile } : {}),
+  });
+  return EtcdStore.open(options);
 }

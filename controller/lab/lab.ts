@@ -23,6 +23,15 @@ export interface LabOptions {
   distDir?: string;
   /** The controller's lease grace period (default its own, 60 s). */
   leaseGraceMs?: number;
+  /** Runs after the sandbox started, before the controller (e.g. underlay plumbing). */
+  prepare?: (sandbox: OvsSandbox) => Promise<void>;
+  /** More controller flags (e.g. --store etcd --tunnel-ip ...). */
+  controllerArgs?: string[];
+  /**
+   * Run the controller in this process's netns instead of the sandbox's host netns: it talks to
+   * OVS only through unix sockets, and can then reach services on this netns's loopback (etcd).
+   */
+  controllerInCurrentNetns?: boolean;
 }
 
 export interface AttachmentSpec {
@@ -54,7 +63,7 @@ export class Lab {
     readonly sandbox: OvsSandbox,
     readonly dir: string,
     readonly distDir: string,
-    private readonly leaseGraceMs: number | undefined,
+    private readonly options: LabOptions,
   ) {
     this.client = new ControllerClient(this.apiSocket, 30_000);
   }
@@ -65,12 +74,13 @@ export class Lab {
       if (!existsSync(join(distDir, file))) throw new Error(`${join(distDir, file)} is missing: run npm run build`);
     }
     const sandbox = await OvsSandbox.start({ prefix: options.prefix ?? "lab" });
-    const lab = new Lab(sandbox, mkdtempSync(join(tmpdir(), "ovs-sdn-lab-")), distDir, options.leaseGraceMs);
+    const lab = new Lab(sandbox, mkdtempSync(join(tmpdir(), "ovs-sdn-lab-")), distDir, options);
     try {
       mkdirSync(lab.cniPath);
       for (const plugin of readdirSync("/usr/lib/cni")) symlinkSync(join("/usr/lib/cni", plugin), join(lab.cniPath, plugin));
       // A copy, not a link: a rebuild of dist/ while the lab runs must not change (or lock) its plugin.
       copyFileSync(join(distDir, "ovs-sdn.js"), join(lab.cniPath, "ovs-sdn"));
+      await options.prepare?.(sandbox);
       await lab.startController();
       return lab;
     } catch (err) {
@@ -99,9 +109,12 @@ export class Lab {
       "--api-socket", this.apiSocket,
       "--data-dir", join(this.dir, "store"),
       "--log-file", this.controllerLog,
-      ...(this.leaseGraceMs ? ["--lease-grace-ms", String(this.leaseGraceMs)] : []),
+      ...(this.options.leaseGraceMs ? ["--lease-grace-ms", String(this.options.leaseGraceMs)] : []),
+      ...(this.options.controllerArgs ?? []),
     ];
-    const child = spawn("ip", ["netns", "exec", this.sandbox.netns, process.execPath, ...args], { stdio: ["ignore", "ignore", "pipe"] });
+    const child = this.options.controllerInCurrentNetns
+      ? spawn(process.execPath, args, { stdio: ["ignore", "ignore", "pipe"] })
+      : spawn("ip", ["netns", "exec", this.sandbox.netns, process.execPath, ...args], { stdio: ["ignore", "ignore", "pipe"] });
     this.controller = child;
     let stderr = "";
     child.stderr?.on("data", (c: Buffer) => (stderr += c.toString()));

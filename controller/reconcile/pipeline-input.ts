@@ -6,17 +6,31 @@
  */
 import type { DefinitionSet } from "../model/types.js";
 import { DEFAULT_INTER_SUBNET } from "../model/types.js";
-import type { NetworkInput, PipelineInput, PolicyInput, PortInput, SubnetInput } from "../pipeline/input.js";
+import type { LocalHostInput, NetworkInput, PipelineInput, PolicyInput, PortInput, RemoteEndpointInput, SubnetInput, TransportInput } from "../pipeline/input.js";
 import type { LocalPort } from "../ports/watcher.js";
 
-export function toPipelineInput(defs: DefinitionSet, ports: readonly LocalPort[], problems: string[] = []): PipelineInput {
+/** What cross-host mode adds (controller/cluster.ts); absent on a single host. */
+export interface ClusterInput {
+  transportOf(vni: number | undefined): TransportInput | undefined;
+  remoteEndpoints(): RemoteEndpointInput[];
+  localInput(): LocalHostInput;
+}
+
+export function toPipelineInput(defs: DefinitionSet, ports: readonly LocalPort[], problems: string[] = [], cluster?: ClusterInput): PipelineInput {
   const networks: NetworkInput[] = [];
   for (const net of defs.networks.values()) {
     if (net.spec.vlan === undefined) {
       problems.push(`network ${net.metadata.name} has no VLAN yet: left out`);
       continue;
     }
-    networks.push({ name: net.metadata.name, tenant: net.spec.tenant, id: net.spec.vlan, interSubnetDefault: net.spec.interSubnet ?? DEFAULT_INTER_SUBNET });
+    const transport = cluster?.transportOf(net.spec.vni);
+    networks.push({
+      name: net.metadata.name,
+      tenant: net.spec.tenant,
+      id: net.spec.vlan,
+      interSubnetDefault: net.spec.interSubnet ?? DEFAULT_INTER_SUBNET,
+      ...(transport ? { transport } : {}),
+    });
   }
   const known = new Set(networks.map((n) => n.name));
   const subnets: SubnetInput[] = [];
@@ -41,7 +55,8 @@ export function toPipelineInput(defs: DefinitionSet, ports: readonly LocalPort[]
   const portInputs: PortInput[] = ports
     .filter((p) => p.identity.mode === "managed" && known.has(p.identity.network))
     .map((p) => ({ name: p.name, ofport: p.ofport, network: p.identity.network, mac: p.identity.mac, ips: p.identity.ips }));
-  return { networks, subnets, policies, ports: portInputs };
+  if (!cluster) return { networks, subnets, policies, ports: portInputs };
+  return { networks, subnets, policies, ports: portInputs, remoteEndpoints: cluster.remoteEndpoints().filter((e) => known.has(e.network)), local: cluster.localInput() };
 }
 
 function toPeer(peer: { subnet?: string; network?: string; cidr?: string }): { subnet: string } | { network: string } | { cidr: string } {

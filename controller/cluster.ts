@@ -1,0 +1,85 @@
+/**
+ * Cross-host mode: this host's tunnel port, its registration in the shared store (host record on
+ * a lease, endpoint records for its managed ports), and the other hosts' endpoints for the
+ * pipeline. Every network becomes an overlay network keyed by its VNI. A host that stops renewing
+ * its lease (gone, partitioned) loses its records, and with them its endpoints vanish from the
+ * other hosts' flows.
+ */
+import type { Logger } from "pino";
+import type { OvsdbClient } from "../ovs/ovsdb/index.js";
+import { ensureTunnelPort, type TunnelType } from "../ovs/tunnel/tunnel-port.js";
+import { ClusterView, HostRegistry, type LocalEndpoint } from "./hosts/index.js";
+import type { DefinitionSet } from "./model/types.js";
+import type { LocalHostInput, RemoteEndpointInput, TransportInput } from "./pipeline/input.js";
+import type { LocalPort } from "./ports/watcher.js";
+import type { Store } from "./store/types.js";
+
+export interface ClusterConfig {
+  bridge: string;
+  hostName: string;
+  tunnelIp: string;
+  tunnelType: TunnelType;
+  hostTtlSeconds: number;
+}
+
+export class ClusterMembership {
+  private constructor(
+    private readonly config: ClusterConfig,
+    private readonly registry: HostRegistry,
+    private readonly view: ClusterView,
+    private readonly tunnelOfport: number,
+  ) {}
+
+  /** Ensures the tunnel port, registers this host and starts following the others. */
+  static async start(store: Store, ovsdb: OvsdbClient, config: ClusterConfig, log: Logger, onChange: () => void): Promise<ClusterMembership> {
+    const tunnel = await ensureTunnelPort(ovsdb, { bridge: config.bridge, type: config.tunnelType, localIp: config.tunnelIp });
+    const registry = new HostRegistry(store, { name: config.hostName, tunnelIp: config.tunnelIp, ttlSeconds: config.hostTtlSeconds, logger: log });
+    await registry.start();
+    const view = new ClusterView(store, { onChange, logger: log });
+    await view.start();
+    log.info({ host: config.hostName, tunnelIp: config.tunnelIp, tunnel: tunnel.name, ofport: tunnel.ofport, hosts: view.hosts.size }, "joined the cluster");
+    return new ClusterMembership(config, registry, view, tunnel.ofport);
+  }
+
+  /** Every network is carried over the overlay with its VNI. */
+  transportOf(vni: number | undefined): TransportInput | undefined {
+    return vni === undefined ? undefined : { type: "overlay", vni };
+  }
+
+  localInput(): LocalHostInput {
+    return { tunnelIp: this.config.tunnelIp, tunnelOfport: this.tunnelOfport };
+  }
+
+  /** The other hosts' endpoints, with the tunnel address of the host each lives on. */
+  remoteEndpoints(): RemoteEndpointInput[] {
+    const result: RemoteEndpointInput[] = [];
+    for (const ep of this.view.remoteEndpoints(this.config.hostName)) {
+      const host = this.view.hosts.get(ep.host);
+      if (!host) continue; // its host record expired: the endpoint goes with it
+      result.push({ host: ep.host, network: ep.network, mac: ep.mac, ips: ep.ips, tunnelIp: host.tunnelIp });
+    }
+    return result;
+  }
+
+  /** Publishes this host's managed ports as endpoint records (withdrawing the ones gone). */
+  async publish(ports: readonly LocalPort[], defs: DefinitionSet): Promise<void> {
+    const endpoints: LocalEndpoint[] = [];
+    for (const port of ports) {
+      const network = defs.networks.get(port.identity.network);
+      if (port.identity.mode !== "managed" || !network) continue;
+      endpoints.push({
+        network: port.identity.network,
+        mac: port.identity.mac.toLowerCase(),
+        ips: port.identity.ips.map((ip) => ip.split("/")[0]!),
+        ...(network.spec.vni !== undefined ? { vni: network.spec.vni } : {}),
+      });
+    }
+    await this.registry.syncEndpoints(endpoints);
+  }
+
+  /** Stops renewing but keeps the records: a restart within the TTL is invisible to the others. */
+  async stop(): Promise<void> {
+    await this.view.stop();
+    await this.registry.stop();
+  }
+}
