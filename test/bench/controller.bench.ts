@@ -110,6 +110,8 @@ async function main(): Promise<void> {
     say(`ADD/DEL cycles at ${previous} ports (load ${load()})...`);
     cycles.push(cycleRows(`${previous} ports`, await runCycles(lab, { cycles: CYCLES, dir, netns, tag: "full" })));
     const finalRss = rssMb(pid);
+    // Let the round the last DEL started finish: a controller stopped mid-round leaves its ovs-ofctl behind for a while.
+    await waitInSync(lab, previous);
 
     say(`\nLoad average at end ${load()}; run took ${((performance.now() - started) / 1000).toFixed(0)} s (before clean-up)\n`);
     say("| mode | world | ADD p50 / p99 ms | DEL p50 / p99 ms |\n| --- | --- | --- | --- |");
