@@ -16,8 +16,9 @@ export const REG = {
   /** Output port (L2Forward). */
   outPort: 5,
   /**
-   * 1 for a packet from another host (tunnel or provider port): the sender's pipeline has already
-   * routed it, so it skips L3, and it may only leave to a local port, never to another host.
+   * Where a packet entered (ORIGIN): from a local port (0), or from another host through the
+   * tunnel (1) or a provider port (2). From another host, the sender's pipeline has already routed
+   * it, so it skips L3, and it may only leave to a local port, never to another host.
    */
   fromRemote: 6,
   /** Outer IPv4 source of a packet from the tunnel (Classifier copies tun_src), 0 otherwise. */
@@ -27,6 +28,9 @@ export const REG = {
   /** ... and its low half, the VNI (TunnelIn). */
   tunnelId: 9,
 } as const;
+
+/** Values of reg fromRemote. Distinct for tunnel and provider so neither path can pass for the other. */
+export const ORIGIN = { local: 0, tunnel: 1, provider: 2 } as const;
 
 /** The 64-bit register that holds tun_id: xreg4 = reg8 (high 32 bits) : reg9 (low 32 bits). */
 export const TUNNEL_ID_XREG = "xreg4";

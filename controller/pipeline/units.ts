@@ -13,7 +13,7 @@ import { destinationSubnetFlow } from "./flows/destination.js";
 import { conntrackFlows } from "./flows/conntrack.js";
 import { aclCommitFlows, aclIntraSubnetFlow, aclNetworkDefaultFlow, aclStateFlows } from "./flows/acl-base.js";
 import { ruleFlows } from "./flows/acl-rules.js";
-import { l3FromRemoteFlow, l3GatewayFlow, l3RouteFlow, l3SameNetworkFlow } from "./flows/l3.js";
+import { l3FromRemoteFlows, l3GatewayFlow, l3RouteFlow, l3SameNetworkFlow } from "./flows/l3.js";
 import { egressConntrackFlows, egressSameNetworkFlow, egressStateFlows } from "./flows/egress.js";
 import { l2EndpointFlow, outputFlow } from "./flows/l2.js";
 import { remoteUnits } from "./units-remote.js";
@@ -31,7 +31,7 @@ function fixedFlows(): Flow[] {
     ...conntrackFlows(),
     ...aclStateFlows(),
     ...aclCommitFlows(),
-    l3FromRemoteFlow(),
+    ...l3FromRemoteFlows(),
     ...egressConntrackFlows(),
     ...egressStateFlows(),
     outputFlow(),

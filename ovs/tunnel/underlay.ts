@@ -63,6 +63,18 @@ export interface UnderlayAddressSpec {
   netns?: string;
 }
 
+/**
+ * The userspace datapath reads the uplink with AF_PACKET, but the kernel still sees every frame on
+ * it too. Left alone, the kernel answers ARP for br-phy's address from the uplink with the uplink's
+ * own MAC (Linux answers for any local address on any interface), racing br-phy's correct answer:
+ * a peer that caches the uplink's MAC (its kernel, or its vswitchd's tunnel neighbour cache) sends
+ * tunnel packets that br-phy never terminates. So: no ARP answers and no IPv6 on the uplink.
+ */
+export async function silenceUplink(spec: { uplink: string; netns?: string }): Promise<void> {
+  const opts = spec.netns === undefined ? {} : { netns: spec.netns };
+  await run("sysctl", ["-qw", `net.ipv4.conf.${spec.uplink}.arp_ignore=8`, `net.ipv6.conf.${spec.uplink}.disable_ipv6=1`], opts);
+}
+
 /** Puts the underlay address on br-phy's internal port and brings it up (a kernel operation). */
 export async function assignUnderlayAddress(spec: UnderlayAddressSpec): Promise<void> {
   const device = spec.device ?? "br-phy";

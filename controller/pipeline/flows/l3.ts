@@ -9,6 +9,7 @@ import type { Flow } from "../../../ovs/openflow/flow.js";
 import type { Endpoint, Network, Subnet } from "../model.js";
 import { PRIORITY } from "../priorities.js";
 import { PURPOSE } from "../purposes.js";
+import { ORIGIN } from "../registers.js";
 import { flow, goto, regs } from "./build.js";
 
 export function l3GatewayFlow(subnet: Subnet): Flow {
@@ -20,8 +21,10 @@ export function l3SameNetworkFlow(network: Network): Flow {
 }
 
 /** A packet from another host was routed (or bridged) by the sender's pipeline: no second hop here. */
-export function l3FromRemoteFlow(): Flow {
-  return flow("L3Gateway", PRIORITY.fromRemote, PURPOSE.l3FromRemote, { regs: regs({ fromRemote: 1 }) }, [goto("EgressConntrack")]);
+export function l3FromRemoteFlows(): Flow[] {
+  return [ORIGIN.tunnel, ORIGIN.provider].map((origin) =>
+    flow("L3Gateway", PRIORITY.fromRemote, PURPOSE.l3FromRemote, { regs: regs({ fromRemote: origin }) }, [goto("EgressConntrack")]),
+  );
 }
 
 /** Local and remote endpoints alike: routing only needs the endpoint's MAC and subnet. */

@@ -9,7 +9,7 @@
  */
 import type { Flow } from "../../../ovs/openflow/flow.js";
 import type { Network, ProviderPort } from "../model.js";
-import { REG, TUNNEL_ID_XREG } from "../registers.js";
+import { ORIGIN, REG, TUNNEL_ID_XREG } from "../registers.js";
 import { PRIORITY } from "../priorities.js";
 import { PURPOSE } from "../purposes.js";
 import { flow, goto, regs, setReg } from "./build.js";
@@ -26,7 +26,7 @@ export function tunnelClassifierFlow(tunnelOfport: number): Flow {
 export function tunnelNetworkFlow(network: Network, vni: number): Flow {
   return flow("TunnelIn", PRIORITY.normal, PURPOSE.tunnelNetwork, { regs: regs({ tunnelId: vni }) }, [
     setReg("tenant", network.tenantId),
-    setReg("fromRemote", 1),
+    setReg("fromRemote", ORIGIN.tunnel),
     goto("RemoteSource"),
   ]);
 }
@@ -34,7 +34,7 @@ export function tunnelNetworkFlow(network: Network, vni: number): Flow {
 export function providerClassifierFlow(provider: ProviderPort): Flow {
   return flow("Classifier", PRIORITY.normal, PURPOSE.providerClassifier, { inPort: provider.ofport, untagged: true }, [
     setReg("tenant", provider.network.tenantId),
-    setReg("fromRemote", 1),
+    setReg("fromRemote", ORIGIN.provider),
     goto("RemoteSource"),
   ]);
 }

@@ -5,7 +5,7 @@ import type { Flow } from "../../../ovs/openflow/flow.js";
 import { resolveInput } from "../../../controller/pipeline/compile.js";
 import { providerClassifierFlow, tunnelClassifierFlow, tunnelNetworkFlow } from "../../../controller/pipeline/flows/remote-ingress.js";
 import { l2RemoteFlow, remoteSourceFlows } from "../../../controller/pipeline/flows/remote-endpoint.js";
-import { l3FromRemoteFlow, l3RouteFlow } from "../../../controller/pipeline/flows/l3.js";
+import { l3FromRemoteFlows, l3RouteFlow } from "../../../controller/pipeline/flows/l3.js";
 import { PURPOSE } from "../../../controller/pipeline/purposes.js";
 import { overlayInput } from "./overlay-fixtures.js";
 
@@ -33,12 +33,12 @@ describe("tunnel and provider ingress", () => {
   it("gives a provider port's untagged frames their network's tenant", () => {
     expect(model.providerPorts).toHaveLength(1);
     expect(text(providerClassifierFlow(model.providerPorts[0]!))).toEqual([
-      `table=0,priority=100,in_port=200,vlan_tci=0x0000/0x1000 actions=set_field:${acme}->reg2,set_field:1->reg6,goto_table:6`,
+      `table=0,priority=100,in_port=200,vlan_tci=0x0000/0x1000 actions=set_field:${acme}->reg2,set_field:2->reg6,goto_table:6`,
     ]);
   });
 
-  it("skips L3 for packets from another host", () => {
-    expect(text(l3FromRemoteFlow())).toEqual(["table=60,priority=300,reg6=1 actions=goto_table:70"]);
+  it("skips L3 for packets from another host, through the tunnel or a provider port", () => {
+    expect(text(l3FromRemoteFlows())).toEqual(["table=60,priority=300,reg6=1 actions=goto_table:70", "table=60,priority=300,reg6=2 actions=goto_table:70"]);
   });
 });
 
@@ -48,7 +48,7 @@ describe("remote endpoints", () => {
     // 172.31.0.2 = 0xac1f0002 = 2887712770
     expect(text(remoteSourceFlows(v4!))).toEqual([
       `table=6,priority=100,ip,reg2=${acme},reg7=2887712770,nw_src=10.1.0.12 actions=set_field:101->reg0,set_field:1->reg1,goto_table:30`,
-      `table=6,priority=100,ip,reg2=${acme},reg7=0,nw_src=10.1.0.12 actions=set_field:101->reg0,set_field:1->reg1,goto_table:30`,
+      `table=6,priority=100,ip,reg2=${acme},reg6=2,nw_src=10.1.0.12 actions=set_field:101->reg0,set_field:1->reg1,goto_table:30`,
     ]);
     expect(text(remoteSourceFlows(v6!))[0]).toBe(
       `table=6,priority=100,ipv6,reg2=${acme},reg7=2887712770,ipv6_src=fd10:1::12 actions=set_field:101->reg0,set_field:2->reg1,goto_table:30`,

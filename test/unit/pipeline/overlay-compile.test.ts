@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { compileDesiredFlows, compilePipeline } from "../../../controller/pipeline/compile.js";
 import { PipelineCompiler } from "../../../controller/pipeline/incremental.js";
 import { PURPOSE } from "../../../controller/pipeline/purposes.js";
-import { REG } from "../../../controller/pipeline/registers.js";
+import { ORIGIN, REG } from "../../../controller/pipeline/registers.js";
 import { attachmentMtu, encapsulationOverhead, transportMtuLimit } from "../../../controller/pipeline/mtu.js";
 import { diffFlows } from "../../../ovs/openflow/diff.js";
 import { purposeOf } from "../../../ovs/openflow/cookie.js";
@@ -52,14 +52,16 @@ describe("compiling remote endpoints", () => {
     const exits = flows.filter((x) => x.purpose === PURPOSE.l2Remote);
     expect(exits).toHaveLength(100 + 4); // + the fixture's four remote addresses
     for (const f of exits) expect(f.match.regs?.[REG.fromRemote]).toBe(0);
-    const classified = flows.filter((x) => x.purpose === PURPOSE.tunnelNetwork || x.purpose === PURPOSE.providerClassifier);
-    for (const f of classified) expect(f.actions).toContainEqual({ kind: "setField", field: `reg${REG.fromRemote}`, value: 1 });
+    const marks = (purpose: number) => flows.filter((x) => x.purpose === purpose).map((f) => f.actions.find((a) => a.kind === "setField" && a.field === `reg${REG.fromRemote}`));
+    const mark = (value: number) => ({ kind: "setField", field: `reg${REG.fromRemote}`, value });
+    expect(marks(PURPOSE.tunnelNetwork)).toEqual([mark(ORIGIN.tunnel), mark(ORIGIN.tunnel)]);
+    expect(marks(PURPOSE.providerClassifier)).toEqual([mark(ORIGIN.provider)]);
   });
 
   it("leaves a single-host input as it was, plus the cross-host tables' fixed flows", () => {
     const single = compileDesiredFlows(smallInput()).flows;
     const purposes = single.map((f) => f.purpose);
-    expect(purposes.filter((p) => p === PURPOSE.l3FromRemote)).toHaveLength(1);
+    expect(purposes.filter((p) => p === PURPOSE.l3FromRemote)).toHaveLength(2);
     expect(purposes.filter((p) => p >= PURPOSE.tunnelClassifier && p !== PURPOSE.l3FromRemote)).toEqual([]);
     expect(single.filter((f) => f.table === 5 || f.table === 6).map((f) => f.text)).toEqual(["table=5,priority=0 actions=drop", "table=6,priority=0 actions=drop"]);
   });

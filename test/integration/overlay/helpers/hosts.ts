@@ -14,7 +14,7 @@ import { setTableNames } from "../../../../ovs/openflow/table-names.js";
 import { pipelineTableNames } from "../../../../controller/pipeline/compile.js";
 import { ensureTunnelPort, type TunnelType } from "../../../../ovs/tunnel/tunnel-port.js";
 import { syncProviderPorts, type ProviderPortOfport } from "../../../../ovs/tunnel/provider-ports.js";
-import { announceUnderlayAddress, assignUnderlayAddress, ensureUnderlayBridge } from "../../../../ovs/tunnel/underlay.js";
+import { announceUnderlayAddress, assignUnderlayAddress, ensureUnderlayBridge, silenceUplink } from "../../../../ovs/tunnel/underlay.js";
 import { createNetns, deleteNetns, execInNetns, uniqueName } from "../../../helpers/netns.js";
 import { run } from "../../../../ovs/exec.js";
 
@@ -101,7 +101,7 @@ async function startHost(name: string, index: number, underlayNetns: string, opt
     // The uplink: a veth from the underlay bridge into the host netns, with no address of its own.
     await run("ip", ["link", "add", `h${index}`, "netns", underlayNetns, "type", "veth", "peer", "name", UPLINK, "netns", sandbox.netns]);
     await execInNetns(underlayNetns, "ip", ["link", "set", `h${index}`, "master", "ul0", "up"]);
-    await sandbox.execInHost("sysctl", ["-qw", `net.ipv6.conf.${UPLINK}.disable_ipv6=1`]);
+    await silenceUplink({ uplink: UPLINK, netns: sandbox.netns });
     await sandbox.execInHost("ip", ["link", "set", UPLINK, "up"]);
     client = await OvsdbClient.connect(sandbox.dbRemote);
     const underlayIp = `172.31.0.${index}`;
