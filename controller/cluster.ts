@@ -23,6 +23,10 @@ export interface ClusterConfig {
 }
 
 export class ClusterMembership {
+  /** The latest state to publish, and the sync running now: syncs run one at a time, newest state last. */
+  private latest: { ports: readonly LocalPort[]; defs: DefinitionSet } | undefined;
+  private publishing: Promise<void> | undefined;
+
   private constructor(
     private readonly config: ClusterConfig,
     private readonly registry: HostRegistry,
@@ -61,25 +65,44 @@ export class ClusterMembership {
     return result;
   }
 
-  /** Publishes this host's managed ports as endpoint records (withdrawing the ones gone). */
-  async publish(ports: readonly LocalPort[], defs: DefinitionSet): Promise<void> {
-    const endpoints: LocalEndpoint[] = [];
-    for (const port of ports) {
-      const network = defs.networks.get(port.identity.network);
-      if (port.identity.mode !== "managed" || !network) continue;
-      endpoints.push({
-        network: port.identity.network,
-        mac: port.identity.mac.toLowerCase(),
-        ips: port.identity.ips.map((ip) => ip.split("/")[0]!),
-        ...(network.spec.vni !== undefined ? { vni: network.spec.vni } : {}),
-      });
-    }
-    await this.registry.syncEndpoints(endpoints);
+  /**
+   * Publishes this host's managed ports as endpoint records (withdrawing the ones gone). Calls made
+   * while a sync runs coalesce into one more sync of the newest state: an older sync can never
+   * finish last and withdraw what a newer one published.
+   */
+  publish(ports: readonly LocalPort[], defs: DefinitionSet): Promise<void> {
+    this.latest = { ports, defs };
+    this.publishing ??= this.drain().finally(() => (this.publishing = undefined));
+    return this.publishing;
   }
+
+  private async drain(): Promise<void> {
+    while (this.latest) {
+      const { ports, defs } = this.latest;
+      this.latest = undefined;
+      await this.registry.syncEndpoints(endpointsOf(ports, defs));
+    }
+  }
+
 
   /** Stops renewing but keeps the records: a restart within the TTL is invisible to the others. */
   async stop(): Promise<void> {
     await this.view.stop();
     await this.registry.stop();
   }
+}
+
+function endpointsOf(ports: readonly LocalPort[], defs: DefinitionSet): LocalEndpoint[] {
+  const endpoints: LocalEndpoint[] = [];
+  for (const port of ports) {
+    const network = defs.networks.get(port.identity.network);
+    if (port.identity.mode !== "managed" || !network) continue;
+    endpoints.push({
+      network: port.identity.network,
+      mac: port.identity.mac.toLowerCase(),
+      ips: port.identity.ips.map((ip) => ip.split("/")[0]!),
+      ...(network.spec.vni !== undefined ? { vni: network.spec.vni } : {}),
+    });
+  }
+  return endpoints;
 }
