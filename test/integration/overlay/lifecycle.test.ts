@@ -1,13 +1,13 @@
 /**
  * Cross-host changes and attacks with real packets: a host's endpoints leaving the input, forged
- * VXLAN packets (unknown sender, unknown VNI, another host's endpoint), and the deployment
- * switching from VXLAN to Geneve in place.
+ * VXLAN packets (unknown sender, unknown VNI, another host's endpoint), forged frames on the
+ * provider VLAN's uplink, and the deployment switching from VXLAN to Geneve in place.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { countFrames, ping, probe } from "../pipeline/helpers/traffic.js";
 import { udpFrame } from "../pipeline/helpers/frames.js";
 import { startWorld, type World } from "./helpers/world.js";
-import { sendVxlan } from "./helpers/vxlan.js";
+import { sendOnUnderlay, sendVxlan } from "./helpers/vxlan.js";
 
 describe("cross-host lifecycle and forged tunnel packets", () => {
   let w: World;
@@ -35,6 +35,21 @@ describe("cross-host lifecycle and forged tunnel packets", () => {
       arriving("5d0e0004", () => sendVxlan(h1, "172.31.0.1", h2, 5101, inner("10.1.0.13", w.c("a3").mac, "5d0e0004"))),
     ]);
     expect({ genuine, rogue, unknownVni, notItsEndpoint }).toEqual({ genuine: 1, rogue: 0, unknownVni: 0, notItsEndpoint: 0 });
+  });
+
+  it("drops frames on the uplink in an unknown VLAN, untagged, or from an address no host owns; passes the genuine one", async () => {
+    const g1 = w.c("g1");
+    const frame = (vlan: number | undefined, srcIp: string, mark: string) =>
+      udpFrame({ srcMac: w.c("g2").mac, dstMac: g1.mac, srcIp, dstIp: "10.3.0.11", dstPort: 9999, payloadHex: mark.repeat(4), ...(vlan === undefined ? {} : { vlan }) });
+    const arriving = (mark: string, vlan: number | undefined, srcIp: string) =>
+      countFrames(g1, mark.repeat(4), () => sendOnUnderlay(w.underlay.netns, frame(vlan, srcIp, mark)), 2000);
+    const [genuine, otherVlan, untagged, nobody] = await Promise.all([
+      arriving("5d0e0011", 300, "10.3.0.12"),
+      arriving("5d0e0012", 301, "10.3.0.12"),
+      arriving("5d0e0013", undefined, "10.3.0.12"),
+      arriving("5d0e0014", 300, "10.3.0.99"),
+    ]);
+    expect({ genuine, otherVlan, untagged, nobody }).toEqual({ genuine: 1, otherVlan: 0, untagged: 0, nobody: 0 });
   });
 
   it("makes a host's containers unreachable once its endpoints leave the others' input, and reachable again", async () => {

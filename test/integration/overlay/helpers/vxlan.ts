@@ -1,8 +1,13 @@
 /**
- * Hand-made VXLAN packets sent from a host's own kernel (its underlay address, or any other source
- * address given to br-phy): what a rogue or misconfigured machine on the underlay could send.
+ * Forged traffic on the underlay: VXLAN packets sent from a host's own kernel (its underlay address,
+ * or any other source address given to br-phy), and raw (VLAN-tagged) frames put on the underlay
+ * bridge: what a rogue or misconfigured machine on the underlay could send.
  */
+import { fileURLToPath } from "node:url";
+import { execInNetns } from "../../../helpers/netns.js";
 import type { Host } from "./hosts.js";
+
+const RAWFRAME = fileURLToPath(new URL("../../pipeline/helpers/rawframe.py", import.meta.url));
 
 const SEND = `
 import socket, sys
@@ -18,4 +23,9 @@ export function vxlanPayload(vni: number, innerFrameHex: string): string {
 
 export async function sendVxlan(from: Host, source: string, to: Host, vni: number, innerFrameHex: string): Promise<void> {
   await from.sandbox.execInHost("python3", ["-c", SEND, source, to.underlayIp, vxlanPayload(vni, innerFrameHex)]);
+}
+
+/** A raw Ethernet frame put on the underlay itself (the bridge joining the hosts' uplinks). */
+export async function sendOnUnderlay(underlayNetns: string, frameHex: string): Promise<void> {
+  await execInNetns(underlayNetns, "python3", [RAWFRAME, "send", "ul0", frameHex]);
 }
