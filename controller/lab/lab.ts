@@ -145,7 +145,10 @@ export class Lab {
     return { cniVersion: "1.1.0", name: network, type: "ovs-sdn", network, bridge: BRIDGE, ovsdb: this.sandbox.dbRemote, controllerSocket: this.apiSocket, timeoutMs: 20_000 };
   }
 
-  /** A new netns attached to each network in turn (eth0, net1, ...), as Multus would call the plugin. */
+  /**
+   * A new netns attached to each network in turn (eth0, net1, ...), as Multus would call the
+   * plugin. When an ADD fails, the lab does what a runtime does: DEL, then the netns goes.
+   */
   async addContainer(name: string, specs: AttachmentSpec[]): Promise<LabContainer> {
     if (this.stopping) throw new Error(`lab is stopping: not adding ${name}`);
     const netns = `lab${this.runId}${name}`.slice(0, 32);
@@ -163,8 +166,14 @@ export class Lab {
       const args: Record<string, string> = { IgnoreUnknown: "1" };
       if (spec.podNamespace) args.K8S_POD_NAMESPACE = spec.podNamespace;
       if (spec.podName) args.K8S_POD_NAME = spec.podName;
-      const result = await this.plugin("ADD", config, container, ifname, args);
-      container.attachments.push({ spec, ifname, result: result ?? {} });
+      try {
+        const result = await this.plugin("ADD", config, container, ifname, args);
+        container.attachments.push({ spec, ifname, result: result ?? {} });
+      } catch (err) {
+        await this.plugin("DEL", config, container, ifname, args).catch(() => undefined);
+        await this.removeContainer(name).catch(() => undefined);
+        throw err;
+      }
     }
     return container;
   }

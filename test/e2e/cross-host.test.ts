@@ -90,6 +90,21 @@ describe("cross-host: three hosts, etcd, VXLAN", () => {
     expect(await exchange("tcp", nsOf(h1, "w1"), h1.address("w1"), nsOf(h2, "g1"), 8080)).toBe(false);
   });
 
+  it("keeps traffic flowing while etcd is down; new attachments get error 11 until it is back", async () => {
+    const [h1, h2] = hosts as [Lab, Lab, Lab];
+    const member = etcd.members[0]!;
+    await member.kill();
+    try {
+      expect(await ping(nsOf(h1, "w1"), h2.address("w2"))).toBe(true);
+      await expect(h1.addContainer("late", [{ network: "acme-net", subnets: ["acme-web"] }])).rejects.toMatchObject({ code: 11 });
+      expect(await exchange("tcp", nsOf(h2, "w2"), h2.address("w2"), nsOf(h1, "w1"), 8080)).toBe(true);
+    } finally {
+      await member.restart();
+    }
+    await expect.poll(async () => h1.addContainer("late", [{ network: "acme-net", subnets: ["acme-web"] }]).then(() => true, () => false), { timeout: 20_000, interval: 1_000 }).toBe(true);
+    await expect.poll(() => ping(nsOf(h2, "w2"), h1.address("late")), { timeout: 10_000, interval: 250 }).toBe(true);
+  });
+
   it("forgets a host that is gone: its endpoints disappear from the others", async () => {
     const [h1, h2, h3] = hosts as [Lab, Lab, Lab];
     expect(await ping(nsOf(h1, "w1"), h3.address("d1"), ["-c", "1"])).toBe(false); // policy: no ICMP to db
