@@ -21,7 +21,7 @@ import type { PipelineInput } from "../../controller/pipeline/input.js";
 import { attachmentMtu } from "../../controller/pipeline/mtu.js";
 import type { TunnelType } from "../../ovs/tunnel/tunnel-port.js";
 import { attachContainer, removeContainers, type Container, type ContainerSpec } from "../integration/pipeline/helpers/containers.js";
-import { BRIDGE, startUnderlay, type Underlay } from "../integration/overlay/helpers/hosts.js";
+import { BRIDGE, deleteOnExit, startUnderlay, type Underlay } from "../integration/overlay/helpers/hosts.js";
 
 const IPERF_SECONDS = Number(process.env.OVERLAY_BENCH_IPERF_S ?? 5);
 const ROUNDS = Number(process.env.OVERLAY_BENCH_ROUNDS ?? 3);
@@ -152,6 +152,7 @@ async function main(): Promise<void> {
   console.log(`node ${process.version}, ${cpus().length} CPUs (${cpus()[0]?.model ?? "?"}), load ${loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
   const underlay = await startUnderlay({ prefix: "ovb", hosts: 2, tunnelType: "vxlan", providerVlans: [VLAN] });
   const containers: Container[] = [];
+  const forget = deleteOnExit(() => containers.map((c) => c.netns));
   try {
     for (const p of [...FIXED, ...LATE]) {
       const c = await attachContainer(underlay.host(p.host).sandbox, BRIDGE, p);
@@ -169,6 +170,7 @@ async function main(): Promise<void> {
     await switchTunnel(underlay, "geneve", [...FIXED, ...LATE]);
     await measure([sameHost, { name: "across hosts, Geneve", from: c("s1"), to: c("x1") }]);
   } finally {
+    forget();
     await removeContainers(containers);
     await underlay.stop();
   }

@@ -5,6 +5,7 @@
  * would. The underlay is a Linux bridge in a netns of its own, with one veth to each host's eth1.
  * 172.31.0.0/24 exists only inside these namespaces.
  */
+import { execFileSync } from "node:child_process";
 import { OvsdbClient } from "../../../../ovs/ovsdb/client.js";
 import { ensureBridge } from "../../../../ovs/ovsdb/vswitch-bridge.js";
 import { waitApplied } from "../../../../ovs/ovsdb/vswitch-wait.js";
@@ -47,10 +48,27 @@ export interface UnderlayOptions {
   providerVlans: number[];
 }
 
+/** Deletes namespaces synchronously if the process exits before stop() ran (the sandboxes do the same). */
+export function deleteOnExit(names: () => readonly string[]): () => void {
+  const cleanup = () => {
+    for (const name of names()) {
+      try {
+        execFileSync("ip", ["netns", "del", name], { stdio: "ignore" });
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once("exit", cleanup);
+  return () => process.removeListener("exit", cleanup);
+}
+
 export async function startUnderlay(options: UnderlayOptions): Promise<Underlay> {
   const netns = uniqueName(`${options.prefix}u`);
   const hosts: Host[] = [];
+  const forget = deleteOnExit(() => [netns]);
   const stop = async () => {
+    forget();
     for (const h of hosts) {
       h.client.close();
       await h.sandbox.stop();

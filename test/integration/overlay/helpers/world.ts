@@ -14,7 +14,7 @@ import { startEchoServer, stopAll } from "../../pipeline/helpers/traffic.js";
 import { execInNetns } from "../../../helpers/netns.js";
 import { attachmentMtu } from "../../../../controller/pipeline/mtu.js";
 import type { TunnelType } from "../../../../ovs/tunnel/tunnel-port.js";
-import { BRIDGE, startUnderlay, type Host, type Underlay } from "./hosts.js";
+import { BRIDGE, deleteOnExit, startUnderlay, type Host, type Underlay } from "./hosts.js";
 
 export const ECHO_PORTS = [80, 9000];
 export const PROVIDER_VLAN = 300;
@@ -87,7 +87,9 @@ export async function startWorld(prefix: string, tunnelType: TunnelType): Promis
   const underlay = await startUnderlay({ prefix, hosts: 3, tunnelType, providerVlans: [PROVIDER_VLAN] });
   const containers: Container[] = [];
   const servers: ChildProcess[] = [];
+  const forget = deleteOnExit(() => containers.map((c) => c.netns));
   const stop = async () => {
+    forget();
     stopAll(servers);
     await removeContainers(containers);
     await underlay.stop();
