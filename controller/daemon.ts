@@ -18,7 +18,7 @@ import { GarbageCollector } from "./gc.js";
 import { Ipam } from "./ipam/ipam.js";
 import { DefinitionService } from "./model/definitions.js";
 import { emptyDefinitionSet, type DefinitionSet } from "./model/types.js";
-import { PortWatcher } from "./ports/watcher.js";
+import { PortWatcher, type LocalPort } from "./ports/watcher.js";
 import { ApiServer } from "./api/server.js";
 import { apiRoutes } from "./api/routes.js";
 import { watchDrift } from "./reconcile/drift.js";
@@ -36,6 +36,7 @@ export class Controller {
   private readonly compiler = new PipelineCompiler();
   private readonly stops: Array<() => Promise<void> | void> = [];
   private lastProblems = "";
+  private lastPortsSignature = "";
 
   private constructor(
     readonly config: ControllerConfig,
@@ -93,6 +94,11 @@ export class Controller {
       this.stops.push(() => this.cluster?.stop());
     }
     watcher.on("changed", () => {
+      // OVSDB changes that do not change the pipeline's ports (a port still without ofport, a
+      // standalone port, a counter) cost no round.
+      const signature = portsSignature(watcher.ports());
+      if (signature === this.lastPortsSignature) return;
+      this.lastPortsSignature = signature;
       reconciler.request("ports changed");
       this.publishEndpoints();
     });
@@ -164,7 +170,7 @@ export class Controller {
   /** Stops serving and watching; leaves every flow in place (restart is hitless). */
   async stop(): Promise<void> {
     for (const stop of this.stops.reverse()) await stop();
-    this.reconciler.stop();
+    await this.reconciler.stop(); // lets a bundle in flight finish: no ovs-ofctl outlives us
     await this.watcher.stop().catch(() => undefined);
     this.ovsdb.close();
     await this.store.close();
@@ -182,4 +188,9 @@ async function openStore(config: ControllerConfig): Promise<Store> {
     ...(config.etcdKeyFile ? { keyFile: config.etcdKeyFile } : {}),
   });
   return EtcdStore.open(options);
+}
+
+/** What of the local ports the pipeline and the endpoint records depend on. */
+function portsSignature(ports: readonly LocalPort[]): string {
+  return JSON.stringify(ports.filter((p) => p.identity.mode === "managed").map((p) => [p.name, p.ofport, p.identity.network, p.identity.mac, p.identity.ips]));
 }

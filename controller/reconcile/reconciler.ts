@@ -91,9 +91,11 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
     return done;
   }
 
-  stop(): void {
+  /** No new rounds; resolves once the round in flight (if any) has finished. */
+  async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.retryTimer);
+    await this.running;
   }
 
   private async loop(): Promise<void> {
