@@ -49,6 +49,8 @@ describe("cross-host plumbing in OVSDB", () => {
     const again = await ensureTunnelPort(client, { type: "vxlan", localIp: "172.31.0.9" });
     expect(again).toEqual({ ...first, changed: false });
     expect(await get("Interface", "ovs-sdn-tun", "options")).toBe('{key=flow, local_ip="172.31.0.9", remote_ip=flow}');
+    // Not the container ports' owner key: the port watcher and GC must never take it for a container.
+    expect(await get("Interface", "ovs-sdn-tun", "external_ids")).toBe('{"ovs-sdn/plumbing"=tunnel}');
     const geneve = await ensureTunnelPort(client, { type: "geneve", localIp: "172.31.0.9" });
     expect(geneve.changed).toBe(true);
     expect(await get("Interface", "ovs-sdn-tun", "type")).toBe("geneve");
