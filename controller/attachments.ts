@@ -10,6 +10,7 @@ import type { AllocatedAddress } from "./ipam/types.js";
 import { parseCidr } from "./model/ip.js";
 import { DEFAULT_MTU, type DefinitionSet } from "./model/types.js";
 import { attachmentMtu, type Underlay } from "./pipeline/mtu.js";
+import { transportOf } from "./cluster.js";
 
 const MAC_PATTERN = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/;
 
@@ -55,17 +56,12 @@ export class AttachmentService {
       network: req.network,
       tenant: network.spec.tenant,
       vlan: network.spec.vlan,
-      mtu: this.mtuOf(network.spec.mtu ?? DEFAULT_MTU, network.spec.vni),
+      mtu: this.underlay ? attachmentMtu(network.spec.mtu ?? DEFAULT_MTU, transportOf(network.spec), this.underlay) : (network.spec.mtu ?? DEFAULT_MTU),
       mac,
       ips: allocation.addresses.map((a) => ({ address: a.address, gateway: a.gateway, subnet: a.subnet })),
       routes: this.routesFor(req.network, allocation.addresses),
       dns: mergeDns(allocation.addresses),
     };
-  }
-
-  private mtuOf(requested: number, vni: number | undefined): number {
-    if (!this.underlay || vni === undefined) return requested;
-    return attachmentMtu(requested, { type: "overlay", vni }, this.underlay);
   }
 
   async release(containerId: string, ifname: string): Promise<string[]> {

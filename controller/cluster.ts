@@ -1,15 +1,17 @@
 /**
  * Cross-host mode: this host's tunnel port, its registration in the shared store (host record on
  * a lease, endpoint records for its managed ports), and the other hosts' endpoints for the
- * pipeline. Every network becomes an overlay network keyed by its VNI. A host that stops renewing
+ * pipeline. A network is carried between hosts over the overlay keyed by its VNI, or, as a provider
+ * network, as its 802.1Q VLAN through br-phy's uplink. A host that stops renewing
  * its lease (gone, partitioned) loses its records, and with them its endpoints vanish from the
  * other hosts' flows.
  */
 import type { Logger } from "pino";
 import type { OvsdbClient } from "../ovs/ovsdb/index.js";
 import { ensureTunnelPort, type TunnelType } from "../ovs/tunnel/tunnel-port.js";
+import { syncProviderPorts, type ProviderPortOfport } from "../ovs/tunnel/provider-ports.js";
 import { ClusterView, HostRegistry, type LocalEndpoint } from "./hosts/index.js";
-import type { DefinitionSet } from "./model/types.js";
+import type { DefinitionSet, NetworkSpec } from "./model/types.js";
 import type { LocalHostInput, RemoteEndpointInput, TransportInput } from "./pipeline/input.js";
 import type { LocalPort } from "./ports/watcher.js";
 import type { Store } from "./store/types.js";
@@ -26,8 +28,10 @@ export class ClusterMembership {
   /** The latest state to publish, and the sync running now: syncs run one at a time, newest state last. */
   private latest: { ports: readonly LocalPort[]; defs: DefinitionSet } | undefined;
   private publishing: Promise<void> | undefined;
+  private providerPorts: ProviderPortOfport[] = [];
 
   private constructor(
+    private readonly ovsdb: OvsdbClient,
     private readonly config: ClusterConfig,
     private readonly registry: HostRegistry,
     private readonly view: ClusterView,
@@ -42,16 +46,21 @@ export class ClusterMembership {
     const view = new ClusterView(store, { onChange, logger: log });
     await view.start();
     log.info({ host: config.hostName, tunnelIp: config.tunnelIp, tunnel: tunnel.name, ofport: tunnel.ofport, hosts: view.hosts.size }, "joined the cluster");
-    return new ClusterMembership(config, registry, view, tunnel.ofport);
+    return new ClusterMembership(ovsdb, config, registry, view, tunnel.ofport);
   }
 
-  /** Every network is carried over the overlay with its VNI. */
-  transportOf(vni: number | undefined): TransportInput | undefined {
-    return vni === undefined ? undefined : { type: "overlay", vni };
+  transportOf(spec: Pick<NetworkSpec, "vni" | "providerVlan">): TransportInput | undefined {
+    return transportOf(spec);
   }
 
   localInput(): LocalHostInput {
-    return { tunnelIp: this.config.tunnelIp, tunnelOfport: this.tunnelOfport };
+    return { tunnelIp: this.config.tunnelIp, tunnelOfport: this.tunnelOfport, providerPorts: this.providerPorts };
+  }
+
+  /** One patch port pair br-int <-> br-phy per provider VLAN in the definitions (others removed). */
+  async syncProviderPorts(defs: DefinitionSet): Promise<void> {
+    const vlans = [...new Set([...defs.networks.values()].flatMap((n) => (n.spec.providerVlan === undefined ? [] : [n.spec.providerVlan])))].sort((a, b) => a - b);
+    this.providerPorts = await syncProviderPorts(this.ovsdb, { intBridge: this.config.bridge, vlans });
   }
 
   /** The other hosts' endpoints, with the tunnel address of the host each lives on. */
@@ -105,4 +114,10 @@ function endpointsOf(ports: readonly LocalPort[], defs: DefinitionSet): LocalEnd
     });
   }
   return endpoints;
+}
+
+/** How a network travels between hosts: as its provider VLAN, else over the overlay with its VNI. */
+export function transportOf(spec: Pick<NetworkSpec, "vni" | "providerVlan">): TransportInput | undefined {
+  if (spec.providerVlan !== undefined) return { type: "vlan-provider", vlan: spec.providerVlan };
+  return spec.vni === undefined ? undefined : { type: "overlay", vni: spec.vni };
 }

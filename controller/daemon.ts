@@ -91,6 +91,7 @@ export class Controller {
     if (config.tunnelIp) {
       const cluster = { bridge: config.bridge, hostName: config.hostName, tunnelIp: config.tunnelIp, tunnelType: config.tunnelType, hostTtlSeconds: config.hostTtlSeconds };
       this.cluster = await ClusterMembership.start(this.store, this.ovsdb, cluster, log, () => reconciler.request("cluster changed"));
+      await this.cluster.syncProviderPorts(this.definitionSet);
       this.stops.push(() => this.cluster?.stop());
     }
     watcher.on("changed", () => {
@@ -159,6 +160,7 @@ export class Controller {
     void (async () => {
       for await (const snapshot of this.definitions.watch(abort.signal)) {
         this.definitionSet = snapshot.set;
+        await this.cluster?.syncProviderPorts(snapshot.set).catch((err: Error) => this.log.error({ err: err.message }, "provider ports not in line with the definitions"));
         this.reconciler.request(`definitions at revision ${snapshot.revision}`);
         this.publishEndpoints();
       }

@@ -36,6 +36,7 @@ export function withDefaults(def: Definition, existing: Definition | undefined):
           tenant: def.spec.tenant,
           vlan: def.spec.vlan ?? prev?.vlan,
           vni: def.spec.vni ?? prev?.vni,
+          providerVlan: def.spec.providerVlan,
           mtu: def.spec.mtu ?? DEFAULT_MTU,
           interSubnet: def.spec.interSubnet ?? DEFAULT_INTER_SUBNET,
         },

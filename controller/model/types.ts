@@ -23,6 +23,8 @@ export interface NetworkSpec {
   vlan?: number;
   /** VXLAN/Geneve VNI for cross-host traffic, 1..16777215, unique. Allocated when omitted. */
   vni?: number;
+  /** Provider network: carried between hosts as this 802.1Q VLAN on the physical network, not tunnelled. Unique. */
+  providerVlan?: number;
   /** Container interface MTU. Default 1500. */
   mtu?: number;
   /** Verdict for traffic between different subnets of this network when no policy rule matches. Default deny. */
@@ -126,7 +128,7 @@ export type Definition = Network | Subnet | IsolationPolicy;
 export type DefinitionOfKind<K extends Kind> = Extract<Definition, { kind: K }>;
 
 /** A network as stored: every defaultable field filled in. */
-export type AppliedNetwork = Network & { spec: Required<NetworkSpec> };
+export type AppliedNetwork = Network & { spec: Required<Omit<NetworkSpec, "providerVlan">> & Pick<NetworkSpec, "providerVlan"> };
 /** A subnet as stored: the gateway filled in. */
 export type AppliedSubnet = Subnet & { spec: SubnetSpec & { gateway: string } };
 

@@ -1,10 +1,11 @@
-/** Network checks across the set: VLAN and VNI unique on the host, MTU large enough for IPv6. */
+/** Network checks across the set: VLAN, VNI and provider VLAN unique, MTU large enough for IPv6. */
 import type { ProblemList } from "./errors.js";
 import type { DefinitionSet } from "./types.js";
 
 export function validateNetworks(set: DefinitionSet, problems: ProblemList): void {
   const vlanOwner = new Map<number, string>();
   const vniOwner = new Map<number, string>();
+  const providerOwner = new Map<number, string>();
   for (const name of [...set.networks.keys()].sort()) {
     const spec = set.networks.get(name)?.spec;
     if (!spec) continue;
@@ -12,6 +13,11 @@ export function validateNetworks(set: DefinitionSet, problems: ProblemList): voi
       const other = vlanOwner.get(spec.vlan);
       if (other !== undefined) problems.add("Network", name, "spec.vlan", spec.vlan, `is already used by network "${other}"`);
       else vlanOwner.set(spec.vlan, name);
+    }
+    if (spec.providerVlan !== undefined) {
+      const other = providerOwner.get(spec.providerVlan);
+      if (other !== undefined) problems.add("Network", name, "spec.providerVlan", spec.providerVlan, `is already the provider VLAN of network "${other}"`);
+      else providerOwner.set(spec.providerVlan, name);
     }
     if (spec.vni !== undefined) {
       const other = vniOwner.get(spec.vni);

@@ -11,7 +11,7 @@ import type { LocalPort } from "../ports/watcher.js";
 
 /** What cross-host mode adds (controller/cluster.ts); absent on a single host. */
 export interface ClusterInput {
-  transportOf(vni: number | undefined): TransportInput | undefined;
+  transportOf(spec: { vni?: number; providerVlan?: number }): TransportInput | undefined;
   remoteEndpoints(): RemoteEndpointInput[];
   localInput(): LocalHostInput;
 }
@@ -23,7 +23,7 @@ export function toPipelineInput(defs: DefinitionSet, ports: readonly LocalPort[]
       problems.push(`network ${net.metadata.name} has no VLAN yet: left out`);
       continue;
     }
-    const transport = cluster?.transportOf(net.spec.vni);
+    const transport = cluster?.transportOf(net.spec);
     networks.push({
       name: net.metadata.name,
       tenant: net.spec.tenant,

@@ -14,6 +14,8 @@ const definitions = [
   { kind: "Subnet", metadata: { name: "acme-web" }, spec: { network: "acme-net", cidr: "10.42.1.0/24" } },
   { kind: "Subnet", metadata: { name: "acme-db" }, spec: { network: "acme-net", cidr: "10.42.2.0/24" } },
   { kind: "Network", metadata: { name: "globex-net" }, spec: { tenant: "globex" } },
+  { kind: "Network", metadata: { name: "prov-net" }, spec: { tenant: "acme", providerVlan: 300 } },
+  { kind: "Subnet", metadata: { name: "prov-a" }, spec: { network: "prov-net", cidr: "10.43.0.0/24" } },
   { kind: "Subnet", metadata: { name: "globex-web" }, spec: { network: "globex-net", cidr: "10.42.1.0/24" } },
   {
     kind: "IsolationPolicy",
@@ -88,6 +90,18 @@ describe("cross-host: three hosts, etcd, VXLAN", () => {
     // g2 (10.42.1.3 in globex) is not reachable from acme's w1, although w2 has that address in acme.
     expect(await exchange("tcp", nsOf(h3, "g2"), h3.address("g2"), nsOf(h1, "w1"), 8080)).toBe(false);
     expect(await exchange("tcp", nsOf(h1, "w1"), h1.address("w1"), nsOf(h2, "g1"), 8080)).toBe(false);
+  });
+
+  it("carries a VLAN provider network across hosts untunnelled, at the full underlay MTU", async () => {
+    const [h1, h2] = hosts as [Lab, Lab, Lab];
+    await h1.addContainer("p1", [{ network: "prov-net" }]);
+    await h2.addContainer("p2", [{ network: "prov-net" }]);
+    await expect.poll(() => ping(nsOf(h1, "p1"), h2.address("p2")), { timeout: 10_000, interval: 250 }).toBe(true);
+    expect(await exchange("tcp", nsOf(h2, "p2"), h2.address("p2"), nsOf(h1, "p1"), 8080)).toBe(true);
+    expect((await h1.exec("p1", "cat", ["/sys/class/net/eth0/mtu"])).trim()).toBe("1500");
+    // The packets really took the provider VLAN's patch port, not the tunnel.
+    const stats = await h1.sandbox.ofctl("br-phy", "dump-ports", "prov-phy-300");
+    expect(Number(/rx pkts=(\d+)/.exec(stats)?.[1])).toBeGreaterThan(0);
   });
 
   it("keeps traffic flowing while etcd is down; new attachments get error 11 until it is back", async () => {

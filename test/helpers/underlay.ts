@@ -6,7 +6,7 @@
 import { run } from "../../ovs/exec.js";
 import { OvsdbClient } from "../../ovs/ovsdb/index.js";
 import type { OvsSandbox } from "../../ovs/sandbox.js";
-import { announceUnderlayAddress, assignUnderlayAddress, ensureUnderlayBridge } from "../../ovs/tunnel/underlay.js";
+import { announceUnderlayAddress, assignUnderlayAddress, ensureUnderlayBridge, silenceUplink } from "../../ovs/tunnel/underlay.js";
 import { createNetns, deleteNetns, execInNetns, uniqueName } from "./netns.js";
 
 const UPLINK = "eth1";
@@ -32,7 +32,8 @@ export class TestUnderlay {
   async attach(sandbox: OvsSandbox, index: number): Promise<string> {
     await run("ip", ["link", "add", `h${index}`, "netns", this.netns, "type", "veth", "peer", "name", UPLINK, "netns", sandbox.netns]);
     await execInNetns(this.netns, "ip", ["link", "set", `h${index}`, "master", "ul0", "up"]);
-    await sandbox.execInHost("sysctl", ["-qw", `net.ipv6.conf.${UPLINK}.disable_ipv6=1`]);
+    // The datapath reads the uplink raw: the kernel must not answer ARP or speak IPv6 on it too.
+    await silenceUplink({ uplink: UPLINK, netns: sandbox.netns });
     await sandbox.execInHost("ip", ["link", "set", UPLINK, "up"]);
     const address = `172.31.0.${index}`;
     const client = await OvsdbClient.connect(sandbox.dbRemote);

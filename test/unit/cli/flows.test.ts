@@ -26,7 +26,9 @@ const r1 = ports[3]!;
 describe("parseNamedDump", () => {
   it("reads every flow with its table name, id, purpose and counters", () => {
     expect(flows).toHaveLength(97);
-    expect(new Set(flows.map((f) => f.table))).toEqual(new Set(TABLES.map((t) => t.name)));
+    // The recording predates the cross-host tables (TunnelIn, RemoteSource): every other table is in it.
+    const recorded = TABLES.filter((t) => !["TunnelIn", "RemoteSource"].includes(t.name));
+    expect(new Set(flows.map((f) => f.table))).toEqual(new Set(recorded.map((t) => t.name)));
     expect(flows.every((f) => f.tableId === TABLES.find((t) => t.name === f.table)?.id)).toBe(true);
     expect(flows.every((f) => f.purpose !== undefined && !f.purpose.startsWith("purpose "))).toBe(true);
     const classifier = flows.find((f) => f.match.startsWith(`in_port=${a1.name}`))!;
@@ -51,7 +53,8 @@ describe("groupFlows", () => {
   const tables = groupFlows(flows, names);
 
   it("orders tables as the pipeline does and counts flows and packets", () => {
-    expect(tables.map((t) => t.tableId)).toEqual(TABLES.map((t) => t.id));
+    const present = new Set(flows.map((f) => f.tableId));
+    expect(tables.map((t) => t.tableId)).toEqual(TABLES.filter((t) => present.has(t.id)).map((t) => t.id));
     expect(tables.reduce((n, t) => n + t.flows, 0)).toBe(97);
     expect(tables.reduce((n, t) => n + t.packets, 0)).toBe(flows.reduce((n, f) => n + f.packets, 0));
   });

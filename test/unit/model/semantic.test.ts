@@ -30,6 +30,12 @@ const cases: Array<{ rule: string; valid: Definition[]; invalid: Definition[]; e
   { rule: "CIDRs overlap freely across tenants", valid: [n1, n2, s4(), subnet("s2", { network: "n2", cidr: "10.1.0.0/24" })], invalid: [n1, n2, s4(), subnet("s2", { network: "n1", cidr: "10.1.0.0/24" })], expect: /overlaps subnet "s1"/ },
   { rule: "VLANs are unique", valid: [n1, n2], invalid: [n1, network("n3", { vlan: 10 })], expect: /Network n3 spec.vlan 10: is already used by network "n1"/ },
   { rule: "VNIs are unique", valid: [n1, n2], invalid: [n1, network("n3", { vni: 10 })], expect: /Network n3 spec.vni 10: is already used by network "n1"/ },
+  {
+    rule: "provider VLANs are unique",
+    valid: [network("n1", { providerVlan: 300 }), network("n2", { providerVlan: 301 })],
+    invalid: [network("n1", { providerVlan: 300 }), network("n2", { providerVlan: 300 })],
+    expect: /Network n2 spec.providerVlan 300: is already the provider VLAN of network "n1"/,
+  },
   { rule: "MTU of a network with IPv6 is at least 1280", valid: [network("n1", { mtu: 1280 }), s6()], invalid: [network("n1", { mtu: 1000 }), s6()], expect: /Network n1 spec.mtu 1000: is below 1280/ },
   { rule: "reservation inside the subnet", valid: [n1, s4({ reservations: [{ owner: "ns/a", ip: "10.1.0.9" }] })], invalid: [n1, s4({ reservations: [{ owner: "ns/a", ip: "10.1.1.9" }] })], expect: /spec.reservations\[0\].ip "10.1.1.9": is outside spec.cidr 10.1.0.0\/24/ },
   { rule: "reservation not excluded", valid: [n1, s4({ exclude: ["10.1.0.16/28"], reservations: [{ owner: "ns/a", ip: "10.1.0.32" }] })], invalid: [n1, s4({ exclude: ["10.1.0.16/28"], reservations: [{ owner: "ns/a", ip: "10.1.0.20" }] })], expect: /spec.reservations\[0\].ip "10.1.0.20": is inside an excluded range/ },
