@@ -1,5 +1,5 @@
 /** deploy/install-plugin.sh into temp dirs only: the binary works, the conflist parses, reruns keep the config. */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect, it } from "vitest";
@@ -29,7 +29,9 @@ it("installs the plugin and the example conflist, and keeps an edited conflist",
 
 it("every example conflist is a config the plugin accepts", async () => {
   const { parseConfig } = await import("../../../plugin/cni/config.js");
-  for (const file of ["ovs-sdn.conflist", "ovs-sdn-trunk.conflist"]) {
+  const files = readdirSync("deploy/cni").filter((f) => f.endsWith(".conflist"));
+  expect(files).toEqual(expect.arrayContaining(["ovs-sdn.conflist", "ovs-sdn-trunk.conflist", "ovs-sdn-managed.conflist"]));
+  for (const file of files) {
     const list = JSON.parse(readFileSync(join("deploy/cni", file), "utf8")) as { cniVersion: string; name: string; plugins: Record<string, unknown>[] };
     for (const plugin of list.plugins) expect(() => parseConfig({ ...plugin, name: list.name, cniVersion: list.cniVersion })).not.toThrow();
   }
