@@ -177,10 +177,13 @@ export class EtcdGateway {
         if (!socket.connecting) connected = true;
         else socket.once(secure ? "secureConnect" : "connect", () => (connected = true));
       });
-      req.on("error", (err) => {
-        // Not connected: the request never left. A reset on a connected socket (even a reused
-        // keep-alive one) may follow a member that read the request and died: outcome unknown.
-        reject(new AttemptError(connected ? "reads-only" : "safe", describe(err)));
+      req.on("error", (err: NodeJS.ErrnoException) => {
+        // Not connected: the request never left. A reset on a reused keep-alive socket is, as
+        // Node's documentation says, almost always the member having closed (or died with) that
+        // idle connection before our request arrived: safe to send elsewhere. A reset on a fresh
+        // connection may follow a member that read the request and died: outcome unknown.
+        const staleKeepAlive = req.reusedSocket && (err.code === "ECONNRESET" || err.code === "EPIPE");
+        reject(new AttemptError(connected && !staleKeepAlive ? "reads-only" : "safe", describe(err)));
       });
       req.on("response", (res) => {
         if (opts.keepOpen) {

@@ -17,12 +17,16 @@ import { startEtcd, type EtcdCluster } from "../../helpers/etcd.js";
 let etcd: EtcdCluster;
 const stores: Store[] = [];
 
-/** The client URL of the raft leader, as the members report it. */
+/** The client URL of the raft leader, as the members report it (waiting out an election). */
 async function leaderEndpoint(endpoints: string[]): Promise<string> {
-  for (const endpoint of endpoints) {
-    const res = await fetch(`${endpoint}/v3/maintenance/status`, { method: "POST", body: "{}" });
-    const status = (await res.json()) as { header: { member_id: string }; leader: string };
-    if (status.header.member_id === status.leader) return endpoint;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    for (const endpoint of endpoints) {
+      const status = await fetch(`${endpoint}/v3/maintenance/status`, { method: "POST", body: "{}" })
+        .then((res) => res.json() as Promise<{ header?: { member_id?: string }; leader?: string }>)
+        .catch(() => undefined);
+      if (status?.leader && status.header?.member_id === status.leader) return endpoint;
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
   throw new Error("no member says it is the leader");
 }
