@@ -2,7 +2,6 @@
  * The controller's local API (HTTP + JSON on a unix socket, versioned paths). Types only: the
  * plugin imports this file and client.ts, nothing heavier.
  */
-export const API_VERSION = "v1";
 export const DEFAULT_API_SOCKET = "/var/run/ovs-sdn/controller.sock";
 
 export const ApiPath = {
