@@ -109,6 +109,10 @@ The lab stays up. Look around (as root):
   ovs-vsctl --db=${lab.sandbox.dbRemote} show
   controller log: ${lab.controllerLog}
 Press Ctrl-C to tear everything down.`);
+  // The demo takes Ctrl-C over from the sandbox's last-resort handler (which kills OVS and exits at
+  // once): the first Ctrl-C tears down in order (CNI DEL, controller, OVS), a second one exits.
+  process.removeAllListeners("SIGINT");
+  process.removeAllListeners("SIGTERM");
   await new Promise<void>((resolve) => {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
