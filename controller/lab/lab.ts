@@ -4,7 +4,7 @@
  * attached through the real plugin binary over the CNI protocol. The demo, the end-to-end tests
  * and the benchmarks all use it; stop() removes exactly what it made.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -57,6 +57,17 @@ export class Lab {
   readonly client: ControllerClient;
   private controller: ChildProcess | undefined;
   private stopping = false;
+  /** Last resort on process exit (e.g. Ctrl-C, where the sandbox exits at once): no netns or controller left. */
+  private readonly cleanupOnExit = () => {
+    this.controller?.kill("SIGKILL");
+    for (const c of this.containers.values()) {
+      try {
+        execFileSync("ip", ["netns", "del", c.netns], { stdio: "ignore" });
+      } catch {
+        // already gone
+      }
+    }
+  };
   private readonly runId = randomBytes(2).toString("hex");
 
   private constructor(
@@ -75,6 +86,7 @@ export class Lab {
     }
     const sandbox = await OvsSandbox.start({ prefix: options.prefix ?? "lab" });
     const lab = new Lab(sandbox, mkdtempSync(join(tmpdir(), "ovs-sdn-lab-")), distDir, options);
+    process.once("exit", lab.cleanupOnExit);
     try {
       mkdirSync(lab.cniPath);
       for (const plugin of readdirSync("/usr/lib/cni")) symlinkSync(join("/usr/lib/cni", plugin), join(lab.cniPath, plugin));
@@ -224,6 +236,7 @@ export class Lab {
   /** Removes every container (best effort DEL first), the controller, the sandbox and the dir. */
   async stop(): Promise<void> {
     this.stopping = true;
+    process.removeListener("exit", this.cleanupOnExit);
     for (const name of [...this.containers.keys()]) await this.removeContainer(name).catch(() => undefined);
     for (const c of this.containers.values()) await run("ip", ["netns", "del", c.netns]).catch(() => undefined);
     await this.stopController();
