@@ -19,7 +19,12 @@ export interface PortWatcherEvents {
   changed: [ports: LocalPort[]];
 }
 
+type AnyPort = Omit<LocalPort, "ofport"> & { ofport: number | undefined };
+
 export class PortWatcher extends EventEmitter<PortWatcherEvents> {
+  /** Decoded once per change of the replica, not once per caller (the reconciler asks every round). */
+  private cached: { all: AnyPort[]; ready: LocalPort[] } | undefined;
+
   private constructor(
     private readonly monitor: Monitor,
     private readonly bridge: string,
@@ -38,21 +43,36 @@ export class PortWatcher extends EventEmitter<PortWatcherEvents> {
       },
     });
     const watcher = new PortWatcher(monitor, bridge);
-    monitor.onChange(() => watcher.emit("changed", watcher.ports()));
+    monitor.onChange(() => {
+      watcher.cached = undefined;
+      watcher.emit("changed", watcher.ports());
+    });
     return watcher;
   }
 
   /** Our ports on the bridge, managed or standalone, that vswitchd has given an ofport. */
   ports(): LocalPort[] {
-    return this.allPorts().filter((p): p is LocalPort => p.ofport !== undefined && p.ofport > 0);
+    return this.decoded().ready;
   }
 
   /** Every port of ours on the bridge, also those without a device (ofport -1, e.g. their netns is gone). */
-  allPorts(): Array<Omit<LocalPort, "ofport"> & { ofport: number | undefined }> {
+  allPorts(): AnyPort[] {
+    return this.decoded().all;
+  }
+
+  private decoded(): { all: AnyPort[]; ready: LocalPort[] } {
+    if (!this.cached) {
+      const all = this.decode();
+      this.cached = { all, ready: all.filter((p): p is LocalPort => p.ofport !== undefined && p.ofport > 0) };
+    }
+    return this.cached;
+  }
+
+  private decode(): AnyPort[] {
     const replica = this.monitor.replica;
     const bridge = replica.find(BridgeTable, (b) => b.name === this.bridge);
     if (!bridge) return [];
-    const result: Array<Omit<LocalPort, "ofport"> & { ofport: number | undefined }> = [];
+    const result: AnyPort[] = [];
     for (const portUuid of bridge.ports) {
       const port = replica.get(PortTable, portUuid);
       if (!port) continue;
