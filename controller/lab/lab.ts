@@ -67,6 +67,7 @@ export class Lab {
         // already gone
       }
     }
+    rmSync(this.dir, { recursive: true, force: true });
   };
   private readonly runId = randomBytes(2).toString("hex");
 
