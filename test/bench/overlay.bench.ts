@@ -8,7 +8,6 @@
  * Run: `npx tsx test/bench/overlay.bench.ts` (OVERLAY_BENCH_IPERF_S, default 5; OVERLAY_BENCH_ROUNDS,
  * default 3; OVERLAY_BENCH_ENDPOINTS, default 10). Figures: docs/performance-overlay.md.
  */
-import { spawn } from "node:child_process";
 import { cpus, loadavg } from "node:os";
 import { performance } from "node:perf_hooks";
 import { runFull } from "../../ovs/exec.js";
@@ -20,10 +19,12 @@ import { PipelineCompiler } from "../../controller/pipeline/incremental.js";
 import type { PipelineInput } from "../../controller/pipeline/input.js";
 import { attachmentMtu } from "../../controller/pipeline/mtu.js";
 import type { TunnelType } from "../../ovs/tunnel/tunnel-port.js";
+import { iperfGbps } from "./datapath.js";
 import { attachContainer, removeContainers, type Container, type ContainerSpec } from "../integration/pipeline/helpers/containers.js";
 import { BRIDGE, deleteOnExit, startUnderlay, type Underlay } from "../integration/overlay/helpers/hosts.js";
 
 const IPERF_SECONDS = Number(process.env.OVERLAY_BENCH_IPERF_S ?? 5);
+const iperf = (server: Container, client: Container, host: string) => iperfGbps(server, client, host, IPERF_SECONDS);
 const ROUNDS = Number(process.env.OVERLAY_BENCH_ROUNDS ?? 3);
 const ENDPOINTS = Number(process.env.OVERLAY_BENCH_ENDPOINTS ?? 10);
 const VLAN = 300;
@@ -84,16 +85,6 @@ async function pingRtt(from: Container, host: string): Promise<number[]> {
   return [...out.matchAll(/time=([\d.]+) ms/g)].map((m) => Number(m[1]));
 }
 
-async function iperf(server: Container, client: Container, host: string): Promise<number> {
-  const child = spawn("ip", ["netns", "exec", server.netns, "iperf3", "-s", "-1"], { stdio: "ignore" });
-  try {
-    await new Promise((r) => setTimeout(r, 300));
-    const out = (await runFull("ip", ["netns", "exec", client.netns, "iperf3", "-c", host, "-t", String(IPERF_SECONDS), "-J"], { timeoutMs: (IPERF_SECONDS + 20) * 1000 })).stdout;
-    return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
-  } finally {
-    child.kill("SIGKILL");
-  }
-}
 
 interface Path {
   name: string;

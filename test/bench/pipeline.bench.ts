@@ -10,7 +10,6 @@
  * PIPELINE_BENCH_ROUNDS: alternating datapath rounds, default 3).
  * Figures and interpretation: docs/performance-pipeline.md.
  */
-import { spawn } from "node:child_process";
 import { performance } from "node:perf_hooks";
 import { OvsSandbox } from "../../ovs/sandbox.js";
 import { runFull } from "../../ovs/exec.js";
@@ -23,9 +22,11 @@ import { compileDesiredFlows, pipelineTableNames } from "../../controller/pipeli
 import { PipelineCompiler } from "../../controller/pipeline/incremental.js";
 import type { PipelineInput } from "../../controller/pipeline/input.js";
 import { largeInput } from "../unit/pipeline/fixtures.js";
+import { iperfGbps } from "./datapath.js";
 import { attachContainer, removeContainers, type Container, type ContainerSpec } from "../integration/pipeline/helpers/containers.js";
 
 const IPERF_SECONDS = Number(process.env.PIPELINE_BENCH_IPERF_S ?? 5);
+const iperf = (server: Container, client: Container, host: string) => iperfGbps(server, client, host, IPERF_SECONDS);
 const ROUNDS = Number(process.env.PIPELINE_BENCH_ROUNDS ?? 3);
 const SHAPE = { ports: 1000, subnets: 100, rules: 500 };
 
@@ -76,16 +77,6 @@ async function pingRtt(from: Container, host: string): Promise<number> {
   return Number(/= [\d.]+\/([\d.]+)\//.exec(out)?.[1] ?? NaN);
 }
 
-async function iperf(server: Container, client: Container, host: string): Promise<number> {
-  const child = spawn("ip", ["netns", "exec", server.netns, "iperf3", "-s", "-1"], { stdio: "ignore" });
-  try {
-    await new Promise((r) => setTimeout(r, 300));
-    const out = (await runFull("ip", ["netns", "exec", client.netns, "iperf3", "-c", host, "-t", String(IPERF_SECONDS), "-J"], { timeoutMs: (IPERF_SECONDS + 20) * 1000 })).stdout;
-    return (JSON.parse(out) as { end: { sum_received: { bits_per_second: number } } }).end.sum_received.bits_per_second / 1e9;
-  } finally {
-    child.kill("SIGKILL");
-  }
-}
 
 async function benchOvs(): Promise<void> {
   const sandbox = await OvsSandbox.start({ prefix: "pbench" });

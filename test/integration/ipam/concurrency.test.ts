@@ -2,34 +2,20 @@
  * Real processes on one file store: 10 processes allocate 10 addresses each, at the same moment,
  * from one /24. No root needed. A watcher in this process sees every lease appear, in order.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DefinitionService } from "../../../controller/model/definitions.js";
 import { verifyIpam } from "../../../controller/ipam/verify.js";
 import { checkFileStore } from "../../../controller/store/file/check.js";
 import { FileStore } from "../../../controller/store/file/file-store.js";
 import type { WatchEvent } from "../../../controller/store/types.js";
-import { bundleWorker } from "./bundle-worker.js";
-import { killWorker, startWorker, type Worker } from "./processes.js";
+import { useWorkerPool } from "./processes.js";
 
-let dir: string;
-let script: string;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "ovs-sdn-ipam-procs-"));
-  script = await bundleWorker(dir);
-});
-afterAll(async () => {
-  for (const w of workers) await killWorker(w);
-  rmSync(dir, { recursive: true, force: true });
-});
+const pool = useWorkerPool("ovs-sdn-ipam-procs-");
 
 describe("IPAM with concurrent processes", () => {
   it("100 allocations from 10 processes at once into one /24: 100 distinct addresses, 100 leases", async () => {
-    const dataDir = join(dir, "data");
+    const dataDir = join(pool.dir, "data");
     const store = await FileStore.open(dataDir, { watchPollMs: 50 });
     await new DefinitionService(store).apply([
       { kind: "Network", metadata: { name: "n1" }, spec: { tenant: "t1" } },
@@ -46,11 +32,11 @@ describe("IPAM with concurrent processes", () => {
     const startAt = Date.now() + 1500;
     for (let p = 0; p < 10; p++) {
       const containerIds = Array.from({ length: 10 }, (_, i) => `p${p}-c${i}`);
-      workers.push(startWorker(script, { dataDir, network: "n1", mode: "allocate", containerIds, startAt }));
+      pool.start({ dataDir, network: "n1", mode: "allocate", containerIds, startAt });
     }
-    const exits = await Promise.all(workers.map((w) => w.exited));
+    const exits = await Promise.all(pool.workers.map((w) => w.exited));
     for (const e of exits) expect(e, e.stderr).toMatchObject({ code: 0 });
-    const results = workers.flatMap((w) => w.lines.map((l) => JSON.parse(l) as { containerId: string; ips: string[] }));
+    const results = pool.workers.flatMap((w) => w.lines.map((l) => JSON.parse(l) as { containerId: string; ips: string[] }));
     expect(results).toHaveLength(100);
     const addresses = results.flatMap((r) => r.ips);
     expect(new Set(addresses).size).toBe(100);

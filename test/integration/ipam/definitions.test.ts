@@ -2,37 +2,23 @@
  * Definitions from concurrent processes: VLAN and VNI allocation is serialised through the store,
  * so 8 processes creating 5 networks each at the same moment get 40 distinct VLANs and VNIs.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DefinitionService } from "../../../controller/model/definitions.js";
 import { FileStore } from "../../../controller/store/file/file-store.js";
-import { bundleWorker } from "./bundle-worker.js";
-import { killWorker, startWorker, type Worker } from "./processes.js";
+import { useWorkerPool } from "./processes.js";
 
-let dir: string;
-let script: string;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "ovs-sdn-defs-procs-"));
-  script = await bundleWorker(dir);
-});
-afterAll(async () => {
-  for (const w of workers) await killWorker(w);
-  rmSync(dir, { recursive: true, force: true });
-});
+const pool = useWorkerPool("ovs-sdn-defs-procs-");
 
 describe("definitions from concurrent processes", () => {
   it("40 networks created by 8 processes at once get distinct VLANs and VNIs", async () => {
-    const dataDir = join(dir, "data");
+    const dataDir = join(pool.dir, "data");
     const startAt = Date.now() + 1500;
     for (let p = 0; p < 8; p++) {
       const names = Array.from({ length: 5 }, (_, i) => `p${p}-n${i}`);
-      workers.push(startWorker(script, { dataDir, network: "", mode: "define", containerIds: names, startAt }));
+      pool.start({ dataDir, network: "", mode: "define", containerIds: names, startAt });
     }
-    const exits = await Promise.all(workers.map((w) => w.exited));
+    const exits = await Promise.all(pool.workers.map((w) => w.exited));
     for (const e of exits) expect(e, e.stderr).toMatchObject({ code: 0 });
     const store = await FileStore.open(dataDir);
     const networks = await new DefinitionService(store).list("Network");
@@ -40,7 +26,7 @@ describe("definitions from concurrent processes", () => {
     expect(new Set(networks.map((n) => n.spec.vlan)).size).toBe(40);
     expect(new Set(networks.map((n) => n.spec.vni)).size).toBe(40);
     expect(Math.max(...networks.map((n) => n.spec.vlan ?? 0))).toBe(40);
-    const reported = workers.flatMap((w) => w.lines.map((l) => JSON.parse(l) as { name: string; vlan: number }));
+    const reported = pool.workers.flatMap((w) => w.lines.map((l) => JSON.parse(l) as { name: string; vlan: number }));
     for (const r of reported) expect(networks.find((n) => n.metadata.name === r.name)?.spec.vlan).toBe(r.vlan);
     await store.close();
   });

@@ -4,38 +4,24 @@
  * 16 entries, so seals get interrupted too). Afterwards the store has no torn or inconsistent
  * record, no address is held twice, and gc repairs the remnants of interrupted operations.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { DefinitionService } from "../../../controller/model/definitions.js";
 import { Ipam } from "../../../controller/ipam/ipam.js";
 import { verifyIpam } from "../../../controller/ipam/verify.js";
 import { checkFileStore } from "../../../controller/store/file/check.js";
 import { FileStore } from "../../../controller/store/file/file-store.js";
-import { bundleWorker } from "./bundle-worker.js";
-import { killWorker, startWorker, type Worker } from "./processes.js";
+import { killWorker, useWorkerPool, type Worker } from "./processes.js";
 import type { WorkerArgs } from "./worker.js";
 
-let dir: string;
-let script: string;
-const workers: Worker[] = [];
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), "ovs-sdn-ipam-kill-"));
-  script = await bundleWorker(dir);
-});
-afterAll(async () => {
-  for (const w of workers) await killWorker(w);
-  rmSync(dir, { recursive: true, force: true });
-});
+const pool = useWorkerPool("ovs-sdn-ipam-kill-");
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const CRASH_REMNANTS = new Set(["orphan-lease", "dangling-lease-ref"]);
 
 describe("IPAM under kill -9", () => {
   it("random SIGKILLs during allocate and release leave no torn record and no address held twice", async () => {
-    const dataDir = join(dir, "data");
+    const dataDir = join(pool.dir, "data");
     const setup = await FileStore.open(dataDir);
     await new DefinitionService(setup).apply([
       { kind: "Network", metadata: { name: "n1" }, spec: { tenant: "t1" } },
@@ -44,8 +30,7 @@ describe("IPAM under kill -9", () => {
     ]);
     await setup.close();
     const argsOf = (i: number): WorkerArgs => ({ dataDir, network: "n1", mode: "churn", prefix: `w${i}`, count: 15, sealEvery: 16 });
-    const slots = Array.from({ length: 6 }, (_, i) => startWorker(script, argsOf(i)));
-    workers.push(...slots);
+    const slots = Array.from({ length: 6 }, (_, i) => pool.start(argsOf(i)));
     await sleep(400);
     let kills = 0;
     for (let round = 0; round < 30; round++) {
@@ -53,15 +38,14 @@ describe("IPAM under kill -9", () => {
       const i = Math.floor(Math.random() * slots.length);
       await killWorker(slots[i] as Worker);
       kills++;
-      const replacement = startWorker(script, argsOf(i));
+      const replacement = pool.start(argsOf(i));
       slots[i] = replacement;
-      workers.push(replacement);
     }
     for (const w of slots) await killWorker(w);
-    const progressed = workers.reduce((n, w) => n + w.lines.length, 0);
+    const progressed = pool.workers.reduce((n, w) => n + w.lines.length, 0);
     expect(kills).toBe(30);
     expect(progressed).toBeGreaterThan(10);
-    for (const w of workers) expect((await w.exited).signal, (await w.exited).stderr).toBe("SIGKILL");
+    for (const w of pool.workers) expect((await w.exited).signal, (await w.exited).stderr).toBe("SIGKILL");
 
     const offline = checkFileStore(dataDir);
     expect(offline.problems).toEqual([]);
