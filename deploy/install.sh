@@ -19,7 +19,7 @@ lib_dir="$prefix/lib/ovs-sdn"
 systemctl_() { [ "${NO_SYSTEMCTL:-0}" = 1 ] || ! command -v systemctl >/dev/null || systemctl "$@"; }
 
 install_all() {
-  for f in ovs-sdn.js ovs-sdn-controller.js ovs-sdnctl.js; do
+  for f in cni/ovs-sdn ovs-sdn-controller.js ovs-sdnctl.js; do
     [ -f "$repo/dist/$f" ] || { echo "install: dist/$f missing (run npm run build)" >&2; exit 1; }
   done
   install -d -m 0755 "$lib_dir" "$prefix/bin" "$etc_dir" "$unit_dir"
@@ -39,7 +39,7 @@ install_all() {
 uninstall_all() {
   systemctl_ disable --now ovs-sdn-controller.service || true
   rm -f "$unit_dir/ovs-sdn-controller.service" "$prefix/bin/ovs-sdnctl" "$cni_bin/ovs-sdn" "$cni_conf/10-ovs-sdn.conflist"
-  rm -rf "$lib_dir"
+  rm -rf "$lib_dir" "$cni_bin/ovs-sdn.d"
   systemctl_ daemon-reload
   echo "uninstalled (kept $etc_dir and /var/lib/ovs-sdn; flows on br-int stay until the bridge is removed)"
 }

@@ -46,5 +46,8 @@ const fatal = (err: unknown) =>
 process.on("uncaughtException", fatal);
 process.on("unhandledRejection", fatal);
 
-const outcome = await run(process.env, await readStdin().catch(() => new Uint8Array()));
-emit(outcome.stdout, outcome.exitCode);
+// No top-level await: the bundle is CommonJS, which Node loads ≈ 5 ms faster than an ES module.
+void readStdin()
+  .catch(() => new Uint8Array())
+  .then((stdin) => run(process.env, stdin))
+  .then((outcome) => emit(outcome.stdout, outcome.exitCode), fatal);

@@ -5,7 +5,7 @@
  * and the benchmarks all use it; stop() removes exactly what it made.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -19,7 +19,7 @@ const DIST = resolve(import.meta.dirname ?? ".", "../../dist");
 
 export interface LabOptions {
   prefix?: string;
-  /** Directory holding ovs-sdn.js and ovs-sdn-controller.js (default: the repository's dist/). */
+  /** Directory holding cni/ovs-sdn and ovs-sdn-controller.js (default: the repository's dist/). */
   distDir?: string;
   /** The controller's lease grace period (default its own, 60 s). */
   leaseGraceMs?: number;
@@ -82,7 +82,7 @@ export class Lab {
 
   static async start(options: LabOptions = {}): Promise<Lab> {
     const distDir = options.distDir ?? DIST;
-    for (const file of ["ovs-sdn.js", "ovs-sdn-controller.js"]) {
+    for (const file of ["cni/ovs-sdn", "ovs-sdn-controller.js"]) {
       if (!existsSync(join(distDir, file))) throw new Error(`${join(distDir, file)} is missing: run npm run build`);
     }
     const sandbox = await OvsSandbox.start({ prefix: options.prefix ?? "lab" });
@@ -91,8 +91,10 @@ export class Lab {
     try {
       mkdirSync(lab.cniPath);
       for (const plugin of readdirSync("/usr/lib/cni")) symlinkSync(join("/usr/lib/cni", plugin), join(lab.cniPath, plugin));
-      // A copy, not a link: a rebuild of dist/ while the lab runs must not change (or lock) its plugin.
-      copyFileSync(join(distDir, "ovs-sdn.js"), join(lab.cniPath, "ovs-sdn"));
+      // Installed as deploy/install-plugin.sh does (launcher + bundle dir), as a copy: a rebuild of
+      // dist/ while the lab runs must not change its plugin.
+      copyFileSync(join(distDir, "cni/ovs-sdn"), join(lab.cniPath, "ovs-sdn"));
+      cpSync(join(distDir, "cni/ovs-sdn.d"), join(lab.cniPath, "ovs-sdn.d"), { recursive: true });
       await options.prepare?.(sandbox);
       await lab.startController();
       return lab;

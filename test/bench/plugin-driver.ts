@@ -1,8 +1,10 @@
 /**
  * The measuring side of plugin.bench.ts, as plain JavaScript text: it runs inside the sandbox's
  * host netns (`ip netns exec ... node driver.mjs`) and spawns plugins directly, like a runtime.
- * Input (stdin): { cniPath, netns[], cycles, ca, plugins: [{ label, path, config, node }] }.
- * Output (stdout): one JSON array of { label, start?, add?, del?, burstAdd?, burstDel? }.
+ * Input (stdin): { cniPath, path, netns[], cycles, ca, plugins: [{ label, path, config, node }] };
+ * path is the PATH the plugins get (a runtime's, not the benchmark shell's).
+ * Output (stdout): one JSON array of { label, start?, add?, del?, cycleCpu?, burstAdd?, burstDel? };
+ * cycleCpu: CPU ms of one sequential ADD+DEL cycle, the plugin and every process it ran.
  */
 export const DRIVER = String.raw`
 import { spawn } from "node:child_process";
@@ -26,6 +28,13 @@ function exec(path, args, env, input) {
   });
 }
 
+import { readFileSync } from "node:fs";
+/** CPU ms of this process's waited-for children (and theirs): /proc/self/stat cutime + cstime. */
+function childrenCpuMs() {
+  const fields = readFileSync("/proc/self/stat", "utf8").split(") ")[1].split(" ");
+  return (Number(fields[13]) + Number(fields[14])) * 10; // USER_HZ is 100 on Linux
+}
+
 const stats = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const at = (q) => s[Math.min(s.length - 1, Math.floor(q * s.length))];
@@ -33,7 +42,7 @@ const stats = (xs) => {
 };
 
 function cniEnv(command, id, netns, ca) {
-  const env = { PATH: process.env.PATH, CNI_COMMAND: command, CNI_CONTAINERID: id, CNI_NETNS: netns, CNI_IFNAME: "eth0", CNI_PATH: job.cniPath };
+  const env = { PATH: job.path, CNI_COMMAND: command, CNI_CONTAINERID: id, CNI_NETNS: netns, CNI_IFNAME: "eth0", CNI_PATH: job.cniPath };
   if (ca) env.NODE_EXTRA_CA_CERTS = ca;
   return env;
 }
@@ -46,22 +55,24 @@ async function plugin(label, p, ca) {
     await exec(p.path, [], cniEnv("ADD", "warm" + i, job.netns[0], ca), input);
     await exec(p.path, [], cniEnv("DEL", "warm" + i, job.netns[0], ca), input);
   }
+  const cpu0 = childrenCpuMs();
   for (let i = 0; i < job.cycles; i++) {
     const netns = job.netns[i % job.netns.length];
     add.push(await exec(p.path, [], cniEnv("ADD", "seq" + i, netns, ca), input));
     del.push(await exec(p.path, [], cniEnv("DEL", "seq" + i, netns, ca), input));
   }
+  const cycleCpu = (childrenCpuMs() - cpu0) / job.cycles;
   const t0 = performance.now();
   await Promise.all(job.netns.map((n, i) => exec(p.path, [], cniEnv("ADD", "burst" + i, n, ca), input)));
   const burstAdd = performance.now() - t0;
   const t1 = performance.now();
   await Promise.all(job.netns.map((n, i) => exec(p.path, [], cniEnv("DEL", "burst" + i, n, ca), input)));
   const burstDel = performance.now() - t1;
-  return { label, add: stats(add), del: stats(del), burstAdd, burstDel };
+  return { label, add: stats(add), del: stats(del), cycleCpu, burstAdd, burstDel };
 }
 
 async function bareNode(label, ca) {
-  const env = { PATH: process.env.PATH };
+  const env = { PATH: job.path };
   if (ca) env.NODE_EXTRA_CA_CERTS = ca;
   const xs = [];
   for (let i = 0; i < Math.max(30, job.cycles); i++) xs.push(await exec(process.execPath, ["-e", "0"], env));

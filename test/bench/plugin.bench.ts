@@ -2,7 +2,7 @@
  * `npm run bench -- plugin`: ovs-sdn ADD/DEL latency next to Debian's reference `bridge` plugin
  * (same host-local IPAM) and a bare `node -e 0`, on a private OVS sandbox (br-int, userspace
  * datapath), both as deploy/install-plugin.sh installs it (a sh launcher that clears
- * NODE_EXTRA_CA_CERTS) and as the bare bundle (dist/ovs-sdn.js). A driver script runs inside the sandbox's host netns and spawns each plugin directly,
+ * NODE_EXTRA_CA_CERTS) and as the bare bundle (dist/ovs-sdn.cjs). A driver script runs inside the sandbox's host netns and spawns each plugin directly,
  * as a runtime does (no `ip netns exec` in the measured path). Every Node figure is taken twice:
  * without NODE_EXTRA_CA_CERTS and with it (this machine's environment sets it; Node 20 then loads
  * the CA bundle at start-up).
@@ -19,7 +19,9 @@ import { DRIVER } from "./plugin-driver.js";
 const CYCLES = Number(process.env.BENCH_CYCLES ?? 100);
 const BURST = 20;
 const CA = process.env.NODE_EXTRA_CA_CERTS ?? "/etc/ssl/certs/ca-certificates.crt";
-const bundle = resolve("dist/ovs-sdn.js");
+const bundle = resolve("dist/ovs-sdn.cjs");
+/** What runtimes run with (systemd's default PATH, as containerd and CRI-O get it), not this shell's. */
+const RUNTIME_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
 interface Stats {
   p50: number;
@@ -33,10 +35,11 @@ interface Measured {
   burstAdd?: number;
   burstDel?: number;
   start?: Stats;
+  cycleCpu?: number;
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(bundle)) throw new Error("dist/ovs-sdn.js missing: npm run build");
+  if (!existsSync(bundle)) throw new Error("dist/ovs-sdn.cjs missing: npm run build");
   const sandbox = await OvsSandbox.start({ prefix: "bench" });
   const dir = mkdtempSync(join(tmpdir(), "ovs-sdn-bench-"));
   const netns: string[] = [];
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     writeFileSync(driverPath, DRIVER);
     const job = {
       cniPath: bin,
+      path: RUNTIME_PATH,
       netns: netns.map(netnsPath),
       cycles: CYCLES,
       ca: CA,
@@ -87,10 +91,10 @@ async function main(): Promise<void> {
 function printTable(results: Measured[]): void {
   const f = (s?: Stats) => (s ? `${s.p50.toFixed(1)} / ${s.p99.toFixed(1)}` : "-");
   console.log(`\n${CYCLES} sequential ADD+DEL cycles; burst = ${BURST} concurrent ADDs, then ${BURST} concurrent DELs (wall time)\n`);
-  console.log("| what | start p50 / p99 ms | ADD p50 / p99 ms | DEL p50 / p99 ms | burst ADD ms | burst DEL ms |");
-  console.log("|---|---|---|---|---|---|");
+  console.log("| what | start p50 / p99 ms | ADD p50 / p99 ms | DEL p50 / p99 ms | CPU ms per ADD+DEL | burst ADD ms | burst DEL ms |");
+  console.log("|---|---|---|---|---|---|---|");
   for (const r of results) {
-    console.log(`| ${r.label} | ${f(r.start)} | ${f(r.add)} | ${f(r.del)} | ${r.burstAdd?.toFixed(0) ?? "-"} | ${r.burstDel?.toFixed(0) ?? "-"} |`);
+    console.log(`| ${r.label} | ${f(r.start)} | ${f(r.add)} | ${f(r.del)} | ${r.cycleCpu?.toFixed(0) ?? "-"} | ${r.burstAdd?.toFixed(0) ?? "-"} | ${r.burstDel?.toFixed(0) ?? "-"} |`);
   }
   const bare = results.find((r) => r.label.startsWith("node -e 0") && !r.label.includes("with"))?.start?.p50;
   const ours = results.find((r) => r.label === "ovs-sdn installed (no NODE_EXTRA_CA_CERTS)");

@@ -32,7 +32,7 @@ it("installs the controller, CLI, unit, config and plugin, and uninstalls them a
   expect(JSON.parse(version.stdout).supportedVersions).toContain("1.1.0");
 
   await runFull("deploy/install.sh", ["uninstall"], { env });
-  for (const path of ["systemd/ovs-sdn-controller.service", "usr/bin/ovs-sdnctl", "usr/lib/ovs-sdn", "opt/cni/bin/ovs-sdn", "etc/cni/net.d/10-ovs-sdn.conflist"]) {
+  for (const path of ["systemd/ovs-sdn-controller.service", "usr/bin/ovs-sdnctl", "usr/lib/ovs-sdn", "opt/cni/bin/ovs-sdn", "opt/cni/bin/ovs-sdn.d", "etc/cni/net.d/10-ovs-sdn.conflist"]) {
     expect(existsSync(join(root, path)), path).toBe(false);
   }
   expect(existsSync(join(root, "etc/ovs-sdn/controller.json"))).toBe(true); // configuration is kept

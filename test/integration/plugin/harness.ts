@@ -2,7 +2,8 @@
  * Drives the bundled ovs-sdn plugin the way a runtime does: a process with CNI_* in its
  * environment and the config on stdin, inside the sandbox's host netns. Each harness owns one
  * OVS sandbox (bridge br-int, userspace datapath), a temp dir with CNI_PATH (symlinks to Debian's
- * plugins and to dist/ovs-sdn.js) and host-local's dataDir, and every netns it creates.
+ * plugins, and ovs-sdn installed there by deploy/install-plugin.sh from dist/cni, exactly as users
+ * get it) and host-local's dataDir, and every netns it creates.
  */
 import { mkdtempSync, mkdirSync, readdirSync, rmSync, symlinkSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,7 +13,7 @@ import { ensureBridge, OvsdbClient } from "../../../ovs/ovsdb/index.js";
 import { OvsSandbox } from "../../../ovs/sandbox.js";
 import { createNetns, deleteNetns, netnsPath, uniqueName } from "../../helpers/netns.js";
 
-export const BUNDLE = resolve("dist/ovs-sdn.js");
+export const INSTALLABLE = resolve("dist/cni/ovs-sdn");
 export const BRIDGE = "br-int";
 
 export interface CallResult {
@@ -40,14 +41,14 @@ export class PluginHarness {
   ) {}
 
   static async start(prefix: string): Promise<PluginHarness> {
-    if (!existsSync(BUNDLE)) throw new Error(`${BUNDLE} missing: run npm run build`);
+    if (!existsSync(INSTALLABLE)) throw new Error(`${INSTALLABLE} missing: run npm run build`);
     const sandbox = await OvsSandbox.start({ prefix });
     const dir = mkdtempSync(join(tmpdir(), `ovs-sdn-plugin-${prefix}-`));
     const harness = new PluginHarness(sandbox, dir);
     try {
       mkdirSync(harness.cniPath);
       for (const p of readdirSync("/usr/lib/cni")) symlinkSync(join("/usr/lib/cni", p), join(harness.cniPath, p));
-      symlinkSync(BUNDLE, join(harness.cniPath, "ovs-sdn"));
+      await runFull("bash", ["deploy/install-plugin.sh", harness.cniPath, join(dir, "net.d")]);
       const client = await OvsdbClient.connect(sandbox.dbRemote);
       try {
         await ensureBridge(client, { name: BRIDGE, datapathType: "netdev" });
