@@ -5,8 +5,7 @@
  * its versions and called again with the highest common one; the answer is cached in the state dir
  * (versions-cache.ts) so that later calls go straight to that version.
  */
-import { constants } from "node:fs";
-import { access } from "node:fs/promises";
+import { accessSync, constants } from "node:fs";
 import { join } from "node:path";
 import { runFull } from "../../ovs/exec.js";
 import { CniCode, CniError } from "../cni/errors.js";
@@ -27,11 +26,12 @@ export interface IpamCall {
 
 const ANY_EXIT = Array.from({ length: 255 }, (_, i) => i + 1);
 
-export async function findPlugin(type: string, cniPath: string[]): Promise<string> {
+/** Synchronous, like the versions cache, so that ipamExec forks the plugin before its first await. */
+export function findPlugin(type: string, cniPath: string[]): string {
   for (const dir of cniPath) {
     const candidate = join(dir, type);
     try {
-      await access(candidate, constants.X_OK);
+      accessSync(candidate, constants.X_OK);
       return candidate;
     } catch {
       // not in this directory
@@ -73,8 +73,8 @@ async function queryVersions(path: string, call: IpamCall): Promise<string[]> {
 
 /** The versions the IPAM plugin supports (cached, else its VERSION answer). */
 export async function ipamVersions(call: IpamCall): Promise<string[]> {
-  const path = await findPlugin(call.type, call.cniPath);
-  return (await cachedVersions(call.stateDir, path)) ?? queryVersions(path, call);
+  const path = findPlugin(call.type, call.cniPath);
+  return cachedVersions(call.stateDir, path) ?? queryVersions(path, call);
 }
 
 /**
@@ -82,8 +82,8 @@ export async function ipamVersions(call: IpamCall): Promise<string[]> {
  * the plugin does not speak it; on a refusal (code 1) asks the plugin and retries once.
  */
 export async function ipamExec(call: IpamCall, command: string, extraEnv: Record<string, string> = {}): Promise<unknown> {
-  const path = await findPlugin(call.type, call.cniPath);
-  const known = await cachedVersions(call.stateDir, path);
+  const path = findPlugin(call.type, call.cniPath);
+  const known = cachedVersions(call.stateDir, path);
   if (known && !known.includes(call.cniVersion)) {
     const common = bestCommonVersion(call.cniVersion, known);
     if (common !== undefined) return execOnce(path, call, command, withVersion(call.configText, common), extraEnv);

@@ -3,9 +3,11 @@
  * does not know (a 1.1.0 config with Debian's 1.0.0 plugins) costs one IPAM run instead of three
  * (refused call, VERSION, retry). One small JSON file in the state dir, keyed by the binary's path
  * and identified by its size and mtime; replaced by an atomic rename; any problem with it only
- * means no cache.
+ * means no cache. Reading is synchronous: ADD forks the IPAM plugin first thing, before any other
+ * work of the call gets a turn (the IPAM run is the longest step of an ADD).
  */
-import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
+import { readFileSync, statSync } from "node:fs";
+import { mkdir, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 
 interface Entry {
@@ -16,37 +18,38 @@ interface Entry {
 
 const FILE = "ipam-versions.json";
 
-async function identity(path: string): Promise<{ size: number; mtimeMs: number } | undefined> {
+function identity(path: string): { size: number; mtimeMs: number } | undefined {
   try {
-    const s = await stat(path);
+    const s = statSync(path);
     return { size: s.size, mtimeMs: s.mtimeMs };
   } catch {
     return undefined;
   }
 }
 
-async function readAll(stateDir: string): Promise<Record<string, Entry>> {
+function readAll(stateDir: string): Record<string, Entry> {
   try {
-    const json = JSON.parse(await readFile(join(stateDir, FILE), "utf8")) as unknown;
+    const json = JSON.parse(readFileSync(join(stateDir, FILE), "utf8")) as unknown;
     return typeof json === "object" && json !== null && !Array.isArray(json) ? (json as Record<string, Entry>) : {};
   } catch {
     return {};
   }
 }
 
-export async function cachedVersions(stateDir: string, pluginPath: string): Promise<string[] | undefined> {
-  const [entries, id] = await Promise.all([readAll(stateDir), identity(pluginPath)]);
+export function cachedVersions(stateDir: string, pluginPath: string): string[] | undefined {
+  const entries = readAll(stateDir);
+  const id = identity(pluginPath);
   const entry = entries[pluginPath];
   if (!id || !entry || entry.size !== id.size || entry.mtimeMs !== id.mtimeMs || !Array.isArray(entry.versions)) return undefined;
   return entry.versions.filter((v): v is string => typeof v === "string");
 }
 
 export async function rememberVersions(stateDir: string, pluginPath: string, versions: string[]): Promise<void> {
-  const id = await identity(pluginPath);
+  const id = identity(pluginPath);
   if (!id) return;
   try {
     await mkdir(stateDir, { recursive: true, mode: 0o755 });
-    const entries = await readAll(stateDir);
+    const entries = readAll(stateDir);
     entries[pluginPath] = { ...id, versions };
     const tmp = join(stateDir, `.${FILE}.${process.pid}`);
     await writeFile(tmp, JSON.stringify(entries));

@@ -8,7 +8,7 @@
  */
 import { CniCode, CniError } from "../cni/errors.js";
 import type { CniResult } from "../cni/types.js";
-import { configureContainer, prepareContainerEnd } from "../link/container.js";
+import { ContainerEnd } from "../link/container.js";
 import { hostIfName, hostMac } from "../link/names.js";
 import { netnsState } from "../link/netns.js";
 import { createVeth, deleteVeth, isolateHostEnd } from "../link/veth.js";
@@ -19,8 +19,8 @@ import type { VerbContext } from "./context.js";
 import { buildAddResult } from "./add-result.js";
 import { allOrFirstError, UndoStack } from "./undo.js";
 
-export async function requireNetns(path: string): Promise<void> {
-  const state = await netnsState(path);
+export function requireNetns(path: string): void {
+  const state = netnsState(path);
   if (state === "missing") throw new CniError(CniCode.UnknownContainer, `CNI_NETNS ${path} does not exist`);
   if (state === "not-netns") throw new CniError(CniCode.InvalidEnvironment, `CNI_NETNS ${path} is not a network namespace`);
 }
@@ -33,22 +33,26 @@ async function bridgeOf(client: OvsdbClient, bridge: string, remote: string): Pr
 
 export async function cmdAdd(ctx: VerbContext, source: AttachmentSource): Promise<CniResult> {
   const { env, config, log } = ctx;
-  await requireNetns(env.netns);
+  requireNetns(env.netns);
   const hostName = hostIfName(env.containerId, env.ifname);
   const timeoutMs = config.timeoutMs;
   const undo = new UndoStack();
   const connecting = openOvsdb(config.ovsdb, timeoutMs);
   try {
     const datapathOf = connecting.then((c) => bridgeOf(c, config.bridge, config.ovsdb));
-    const makeVeth = async () => {
-      await createVeth({ hostName, hostMac: hostMac(env.containerId, env.ifname), ifname: env.ifname, netnsPath: env.netns, timeoutMs });
+    const makeVeth = async (): Promise<ContainerEnd> => {
+      const creating = createVeth({ hostName, hostMac: hostMac(env.containerId, env.ifname), ifname: env.ifname, netnsPath: env.netns, timeoutMs });
+      const containerEnd = ContainerEnd.start(env.netns, env.ifname, timeoutMs);
+      undo.push(`stop the container-end process`, () => containerEnd.stop());
+      await creating;
       undo.push(`delete veth ${hostName}`, () => deleteVeth(hostName, timeoutMs));
-      await isolateHostEnd(hostName); // sysctls via /proc/sys/net: this process's (the host's) netns
+      isolateHostEnd(hostName); // sysctls via /proc/sys/net: this process's (the host's) netns
       const txChecksumOff = (await datapathOf) === "netdev";
-      await prepareContainerEnd(env.netns, env.ifname, txChecksumOff, timeoutMs);
+      await containerEnd.prepare(txChecksumOff);
       log.debug({ hostName, txChecksumOff }, "veth created");
+      return containerEnd;
     };
-    const [plan, , client, datapath] = await allOrFirstError([source.acquire(ctx, undo), makeVeth(), connecting, datapathOf] as const);
+    const [plan, containerEnd, client, datapath] = await allOrFirstError([source.acquire(ctx, undo), makeVeth(), connecting, datapathOf] as const);
     log.debug({ hostName, datapath, ips: plan.ips.map((i) => i.address) }, "veth and addresses ready");
 
     const identity = {
@@ -67,15 +71,7 @@ export async function cmdAdd(ctx: VerbContext, source: AttachmentSource): Promis
     const ofport = await attachPort(client, { bridge: config.bridge, portName: hostName, identity, vlan: plan.vlan, trunks: plan.trunks, mtu: plan.mtu, timeoutMs });
     log.debug({ hostName, ofport }, "port applied");
 
-    await configureContainer({
-      netnsPath: env.netns,
-      ifname: env.ifname,
-      mac: plan.mac,
-      mtu: plan.mtu,
-      ips: plan.ips,
-      routes: plan.routes,
-      timeoutMs,
-    });
+    await containerEnd.configure({ ifname: env.ifname, mac: plan.mac, mtu: plan.mtu, ips: plan.ips, routes: plan.routes });
     log.debug({}, "container end configured");
     await source.ready(ctx, { name: hostName, ofport });
     return buildAddResult(ctx, plan, hostName);

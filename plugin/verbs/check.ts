@@ -63,7 +63,7 @@ async function checkPort(ctx: VerbContext): Promise<string[]> {
 export async function cmdCheck(ctx: VerbContext, source: AttachmentSource): Promise<void> {
   const prev = ctx.config.prevResult;
   if (!prev) throw new CniError(CniCode.InvalidConfig, "prevResult: required for CHECK");
-  await requireNetns(ctx.env.netns);
+  requireNetns(ctx.env.netns);
   const [container, port] = await allOrFirstError([checkContainer(ctx, prev), checkPort(ctx)] as const);
   const problems = [...container, ...port];
   if (problems.length > 0) throw new CniError(CniCode.CheckMismatch, `CHECK failed: ${problems.join("; ")}`);

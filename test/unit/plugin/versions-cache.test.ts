@@ -11,12 +11,12 @@ it("remembers versions per binary until the binary changes", async () => {
   const plugin = join(dir, "host-local");
   writeFileSync(plugin, "binary v1");
   const state = join(dir, "state");
-  expect(await cachedVersions(state, plugin)).toBeUndefined();
+  expect(cachedVersions(state, plugin)).toBeUndefined();
   await rememberVersions(state, plugin, ["0.4.0", "1.0.0"]);
-  expect(await cachedVersions(state, plugin)).toEqual(["0.4.0", "1.0.0"]);
+  expect(cachedVersions(state, plugin)).toEqual(["0.4.0", "1.0.0"]);
   writeFileSync(plugin, "binary v2, upgraded");
   utimesSync(plugin, new Date(), new Date(Date.now() + 5000));
-  expect(await cachedVersions(state, plugin)).toBeUndefined();
+  expect(cachedVersions(state, plugin)).toBeUndefined();
 });
 
 it("treats a corrupt cache or an unwritable state dir as no cache", async () => {
@@ -25,6 +25,6 @@ it("treats a corrupt cache or an unwritable state dir as no cache", async () => 
   const state = join(dir, "corrupt");
   await rememberVersions(state, plugin, ["1.0.0"]);
   writeFileSync(join(state, "ipam-versions.json"), "{not json");
-  expect(await cachedVersions(state, plugin)).toBeUndefined();
+  expect(cachedVersions(state, plugin)).toBeUndefined();
   await rememberVersions(join(plugin, "not-a-dir"), plugin, ["1.0.0"]); // must not throw
 });
