@@ -15,7 +15,7 @@
  * usual and a successful ADD writes one (temp file + rename; a read-only directory just means no cache).
  */
 "use strict";
-const { readFileSync, writeFileSync, renameSync, rmSync } = require("node:fs");
+const { closeSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { Script } = require("node:vm");
 
@@ -48,8 +48,15 @@ if ((cachedData === undefined || script.cachedDataRejected) && process.env.CNI_C
   process.once("exit", (code) => {
     if (code !== 0) return;
     const temp = `${cachePath}.${process.pid}.tmp`;
+    let fd;
     try {
-      writeFileSync(temp, script.createCachedData(), { mode: 0o644 });
+      fd = openSync(temp, "wx", 0o644); // first: a read-only directory costs no serialisation
+    } catch {
+      return;
+    }
+    try {
+      writeFileSync(fd, script.createCachedData());
+      closeSync(fd);
       renameSync(temp, cachePath);
     } catch {
       rmSync(temp, { force: true });
