@@ -19,6 +19,7 @@ import { Ipam } from "./ipam/ipam.js";
 import { DefinitionService } from "./model/definitions.js";
 import { emptyDefinitionSet, type DefinitionSet } from "./model/types.js";
 import { PortWatcher, type LocalPort } from "./ports/watcher.js";
+import { describePortChanges, pipelinePorts } from "./ports/changes.js";
 import { ApiServer } from "./api/server.js";
 import { apiRoutes } from "./api/routes.js";
 import { watchDrift } from "./reconcile/drift.js";
@@ -36,7 +37,7 @@ export class Controller {
   private readonly compiler = new PipelineCompiler();
   private readonly stops: Array<() => Promise<void> | void> = [];
   private lastProblems = "";
-  private lastPortsSignature = "";
+  private lastPipelinePorts: LocalPort[] = [];
 
   private constructor(
     readonly config: ControllerConfig,
@@ -97,10 +98,11 @@ export class Controller {
     watcher.on("changed", () => {
       // OVSDB changes that do not change the pipeline's ports (a port still without ofport, a
       // standalone port, a counter) cost no round.
-      const signature = portsSignature(watcher.ports());
-      if (signature === this.lastPortsSignature) return;
-      this.lastPortsSignature = signature;
-      reconciler.request("ports changed");
+      const ports = pipelinePorts(watcher.ports());
+      const change = describePortChanges(this.lastPipelinePorts, ports);
+      if (change === undefined) return;
+      this.lastPipelinePorts = ports;
+      reconciler.request(`ports changed: ${change}`); // names the containers in the round's log line
       this.publishEndpoints();
     });
     this.publishEndpoints();
@@ -193,6 +195,3 @@ async function openStore(config: ControllerConfig): Promise<Store> {
 }
 
 /** What of the local ports the pipeline and the endpoint records depend on. */
-function portsSignature(ports: readonly LocalPort[]): string {
-  return JSON.stringify(ports.filter((p) => p.identity.mode === "managed").map((p) => [p.name, p.ofport, p.identity.network, p.identity.mac, p.identity.ips]));
-}
