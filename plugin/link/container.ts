@@ -48,15 +48,15 @@ export class ContainerEnd {
   private stderr = "";
   private readonly exited: Promise<Exit>;
   private exit: Exit | undefined;
+  private killedBecause: string | undefined;
   private onOutput: () => void = () => undefined;
 
   private constructor(
     private readonly child: ChildProcessWithoutNullStreams,
     readonly netnsPath: string,
     readonly ifname: string,
-    timeoutMs: number,
+    private readonly timeoutMs: number,
   ) {
-    const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
     child.stdout.on("data", (chunk: Buffer) => {
       this.stdout += chunk.toString("utf8");
       this.onOutput();
@@ -65,10 +65,7 @@ export class ContainerEnd {
     child.stdin.on("error", () => undefined); // the script may be gone before we write
     this.exited = new Promise<Exit>((resolve) => {
       child.on("error", (err) => resolve({ code: null, reason: err.message }));
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code, reason: signal === "SIGKILL" ? `timed out after ${timeoutMs} ms` : signal ? `killed by ${signal}` : `exited with ${code}` });
-      });
+      child.on("close", (code, signal) => resolve({ code, reason: this.killedBecause ?? (signal ? `killed by ${signal}` : `exited with ${code}`) }));
     }).then((exit) => {
       this.exit = exit;
       this.onOutput();
@@ -85,12 +82,14 @@ export class ContainerEnd {
   /** Call once the veth exists; resolves when the sysctls (and the offload) are set. */
   async prepare(txChecksumOff: boolean): Promise<void> {
     this.child.stdin.write(txChecksumOff ? "1\n" : "0\n");
-    await new Promise<void>((resolve) => {
-      this.onOutput = () => {
-        if (this.stdout.includes(PREPARED) || this.exit) resolve();
-      };
-      this.onOutput();
-    });
+    await this.withinTimeout(
+      new Promise<void>((resolve) => {
+        this.onOutput = () => {
+          if (this.stdout.includes(PREPARED) || this.exit) resolve();
+        };
+        this.onOutput();
+      }),
+    );
     if (!this.stdout.includes(PREPARED)) throw this.failure("preparing");
   }
 
@@ -98,14 +97,30 @@ export class ContainerEnd {
   async configure(setup: ContainerSetup): Promise<void> {
     const ipv6 = setup.ips.some((ip) => isV6(ip.address)) || setup.routes.some((r) => isV6(r.dst));
     this.child.stdin.end(`${ipv6 ? 1 : 0}\n${batchLines(setup).join("\n")}\n`);
-    const exit = await this.exited;
+    const exit = await this.withinTimeout(this.exited);
     if (exit.code !== 0) throw this.failure("configuring");
   }
 
   /** Ends the process if it still runs (an ADD that failed before configure). */
   async stop(): Promise<void> {
-    if (!this.exit) this.child.kill("SIGKILL");
+    this.kill("stopped");
     await this.exited;
+  }
+
+  /** Each step gets timeoutMs of its own, as a separate process would; then the process is killed. */
+  private async withinTimeout<T>(step: Promise<T>): Promise<T> {
+    const timer = setTimeout(() => this.kill(`timed out after ${this.timeoutMs} ms`), this.timeoutMs);
+    try {
+      return await step;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private kill(reason: string): void {
+    if (this.exit) return;
+    this.killedBecause ??= reason;
+    this.child.kill("SIGKILL");
   }
 
   private failure(step: string): LinkError {
