@@ -15,7 +15,7 @@ export interface DriftProbeOptions {
 
 /** Number of flows carrying our cookie marker on the bridge. */
 export async function countOurFlows(options: DriftProbeOptions): Promise<number> {
-  const out = await run("ovs-ofctl", ["-O", "OpenFlow13", "dump-aggregate", options.target, ourCookieFilter()], {
+  const out = await run("ovs-ofctl", ["-O", "OpenFlow13", "--no-names", "dump-aggregate", options.target, ourCookieFilter()], {
     timeoutMs: 5_000,
     ...(options.env ? { env: options.env } : {}),
   }).catch((err: unknown) => {

@@ -34,7 +34,9 @@ export class OfctlFlowApplier implements FlowApplier {
 
   async apply(diff: FlowDiff): Promise<void> {
     if (isEmptyDiff(diff)) return;
-    await this.ofctl(["--bundle", "add-flows", this.options.target, "-"], renderBundle(diff), `applying ${diff.add.length} additions and ${diff.remove.length} removals`);
+    // --no-names: our flows name no port or table, and accepting names makes ovs-ofctl fetch the
+    // bridge's whole port table first (one-flow bundle at 1,000 ports: 56 → 22 ms).
+    await this.ofctl(["--no-names", "--bundle", "add-flows", this.options.target, "-"], renderBundle(diff), `applying ${diff.add.length} additions and ${diff.remove.length} removals`);
   }
 
   private async ofctl(args: string[], input: string, what: string): Promise<string> {
