@@ -1,10 +1,12 @@
 /**
  * ADD, linear like the reference plugins: each step that creates something registers its undo
- * right after. Independent steps run together: the attachment source (IPAM), the veth (its
- * container end prepared: gratuitous ARP/NA sysctls, tx offload off on a userspace-datapath
- * bridge) and the OVSDB connection with a look at the bridge; then the port in one transaction plus the wait for
- * vswitchd; then the container end (MAC, MTU, addresses, link up — so the kernel's gratuitous ARP
- * and unsolicited NA leave through an applied port — and routes). Any failure undoes it all.
+ * right after. Independent steps run together: the attachment source (IPAM; its plugin is forked
+ * first, being the longest step), the veth (its container end prepared: gratuitous ARP/NA sysctls,
+ * tx offload off on a userspace-datapath bridge) and the OVSDB connection with a look at the
+ * bridge; then the port in one transaction plus the wait for vswitchd; then the container end (MAC,
+ * MTU, addresses, link up — so the kernel's gratuitous ARP and unsolicited NA leave through an
+ * applied port — and routes), through the same container-end process that prepared it. Any
+ * failure undoes it all.
  */
 import { CniCode, CniError } from "../cni/errors.js";
 import type { CniResult } from "../cni/types.js";
