@@ -1,8 +1,8 @@
 /**
  * The installed launcher (plugin/launcher.cjs) and the V8 code cache it keeps beside the bundle:
  * a successful ADD writes it when there is none, calls that find a cache V8 accepts leave it alone,
- * one V8 refuses is replaced by the next successful ADD, a failed ADD writes none; a missing bundle
- * is one CNI error.
+ * one V8 refuses is replaced by the next successful ADD, a failed ADD writes none, a read-only
+ * directory just means no cache; a missing bundle is one CNI error.
  */
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -61,6 +61,21 @@ it("an accepted cache is left alone; a refused one is replaced by the next ADD",
   expect(await add("launch-3")).toBe(0);
   expect(statSync(cacheFile).size).toBeGreaterThan(10_000);
   expect(dirFiles()).toHaveLength(2);
+});
+
+it("a read-only bundle directory costs the ADD nothing but the cache", async () => {
+  rmSync(cacheFile);
+  const n = await h.newNetns("l");
+  const dir = join(h.cniPath, "ovs-sdn.d");
+  // A private mount namespace: the bind mount is seen by this one plugin call only.
+  const script = 'mount --bind -o ro "$1" "$1" && exec ip netns exec "$2" "$3"';
+  const env = h.env("ADD", { containerId: "launch-ro", netns: n.path, ifname: "eth0" });
+  const r = await runFull("unshare", ["--mount", "--propagation", "private", "sh", "-c", script, "sh", dir, h.sandbox.netns, join(h.cniPath, "ovs-sdn")], { env, input: JSON.stringify(h.config(NET)), okExitCodes: [1] });
+  expect(r.exitCode, r.stdout).toBe(0);
+  expect(r.stderr).toBe("");
+  expect(dirFiles()).toHaveLength(1); // the bundle only: no cache, no temp file
+  const del = await h.call("DEL", h.config(NET), { containerId: "launch-ro", netns: n.path, ifname: "eth0" });
+  expect(del.exitCode, del.stdout).toBe(0);
 });
 
 it("a launcher without its bundle answers with one CNI error naming the file", async () => {
