@@ -86,7 +86,7 @@ export class Controller {
     this.definitionSet = (await this.definitions.snapshot()).set;
     reconciler.on("converged", (r) => {
       this.installedPorts.converged();
-      log.info({ generation: r.generation, reasons: r.reasons, added: r.added, removed: r.removed, unchanged: r.unchanged, resynced: r.resynced }, "flows converged");
+      log.info({ generation: r.generation, reasons: r.reasons, added: r.added, removed: r.removed, unchanged: r.unchanged, resynced: r.resynced, ms: r.durationMs, ovsMs: r.ovsMs }, "flows converged");
     });
     reconciler.on("failed", (err, reasons) => log.error({ err, reasons }, "reconcile failed; retrying"));
     if (config.tunnelIp) {

@@ -19,6 +19,10 @@ export interface RoundResult {
   /** Whether the installed state was read back from OVS in this round. */
   resynced: boolean;
   problems: string[];
+  /** From the round's start to its flows being in OVS. */
+  durationMs: number;
+  /** Of that, the time OVS took: reading the installed flows back (resync) and applying the bundle. */
+  ovsMs: number;
 }
 
 export interface ReconcilerEvents {
@@ -114,15 +118,22 @@ export class Reconciler extends EventEmitter<ReconcilerEvents> {
   }
 
   private async round(reasons: string[]): Promise<RoundResult> {
+    const started = performance.now();
     const resynced = this.installed === undefined;
     const installed = this.installed ?? (await this.options.applier.dumpFlows());
+    let ovsMs = performance.now() - started;
     const { flows, problems } = this.options.desired();
     const diff: FlowDiff = diffFlows(flows, installed);
-    if (!isEmptyDiff(diff)) await this.options.applier.apply(diff);
+    if (!isEmptyDiff(diff)) {
+      const applying = performance.now();
+      await this.options.applier.apply(diff);
+      ovsMs += performance.now() - applying;
+    }
     this.installed = flows.map(({ cookie, table, priority }) => ({ cookie, table, priority }));
     this.lastFlowCount = flows.length;
     this.generationCounter++;
-    return { generation: this.generationCounter, reasons, added: diff.add.length, removed: diff.remove.length, unchanged: diff.unchanged, resynced, problems };
+    const durationMs = Math.round(performance.now() - started);
+    return { generation: this.generationCounter, reasons, added: diff.add.length, removed: diff.remove.length, unchanged: diff.unchanged, resynced, problems, durationMs, ovsMs: Math.round(ovsMs) };
   }
 
   private scheduleRetry(): void {
