@@ -34,6 +34,17 @@ export interface OffloadFact {
   detail?: string;
 }
 
+/** The CNI plugin as installed in a CNI bin dir (deploy/install-plugin.sh). */
+export interface PluginFacts {
+  binDir: string;
+  /** supportedVersions from running the installed `ovs-sdn` with CNI_COMMAND=VERSION, as a runtime does. */
+  versions: Fallible<string[]>;
+  /** The bundle the launcher names; undefined when `ovs-sdn` is not the launcher (a bare bundle). */
+  bundle?: string;
+  /** Size of the bundle's V8 code cache; undefined when there is none yet. */
+  cacheBytes?: number;
+}
+
 export interface Facts {
   ovsdbRemote: string;
   apiSocket: string;
@@ -44,6 +55,7 @@ export interface Facts {
   /** Ports whose network namespace path is missing. */
   goneNetns: string[];
   offload: OffloadFact[];
+  plugin: PluginFacts;
 }
 
 const ok = (name: string, detail: string): CheckResult => ({ name, status: "OK", detail });
@@ -51,7 +63,7 @@ const fail = (name: string, detail: string, hint?: string): CheckResult => ({ na
 const skip = (name: string, detail: string): CheckResult => ({ name, status: "SKIP", detail });
 
 export function evaluate(f: Facts): CheckResult[] {
-  return [ovsdbCheck(f), bridgeCheck(f), controllerCheck(f), flowsCheck(f), portsCheck(f), leasesCheck(f), offloadCheck(f)];
+  return [ovsdbCheck(f), bridgeCheck(f), controllerCheck(f), flowsCheck(f), portsCheck(f), leasesCheck(f), offloadCheck(f), pluginCheck(f)];
 }
 
 function ovsdbCheck(f: Facts): CheckResult {
@@ -132,6 +144,20 @@ function offloadCheck(f: Facts): CheckResult {
     );
   }
   return ok(name, `userspace datapath: tx checksum offload off in ${f.offload.length - unreadable.length} container(s)${note}`);
+}
+
+function pluginCheck(f: Facts): CheckResult {
+  const name = "CNI plugin";
+  const { binDir, versions, bundle, cacheBytes } = f.plugin;
+  if (!versions.ok) return fail(name, `${binDir}/ovs-sdn does not answer VERSION: ${versions.error}`, "deploy/install-plugin.sh installs it (Node.js >= 20 on PATH); --cni-bin-dir / OVS_SDNCTL_CNI_BIN_DIR if it lives elsewhere");
+  const spoken = versions.value.length > 0 ? `${versions.value[0]} … ${versions.value.at(-1)}` : "no version";
+  const cache =
+    bundle === undefined
+      ? "not the installed launcher: runs without a code cache"
+      : cacheBytes === undefined
+        ? `no code cache yet for ${bundle} (the first successful ADD writes it)`
+        : `code cache ${Math.round(cacheBytes / 1024)} KB for ${bundle}`;
+  return ok(name, `${binDir}/ovs-sdn answers VERSION (${spoken}); ${cache}`);
 }
 
 /** "OK    name: detail" lines, hints indented below failures. */

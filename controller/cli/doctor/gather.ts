@@ -1,17 +1,18 @@
 /**
  * Collects what the doctor judges: OVSDB (version, bridge, our ports), the controller's status
- * and leases, the installed flow count, and per container the tx checksum offload state. Every
- * probe is independent: one failing never hides the others.
+ * and leases, the installed flow count, per container the tx checksum offload state, and the
+ * installed CNI plugin. Every probe is independent: one failing never hides the others.
  */
-import { existsSync } from "node:fs";
-import { run } from "../../../ovs/exec.js";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { run, runFull } from "../../../ovs/exec.js";
 import { asString, BridgeTable, decodeSelected, op, selectedRows, VSWITCH_DB, where } from "../../../ovs/ovsdb/index.js";
 import { ApiPath, type ControllerStatus } from "../../api/protocol.js";
 import type { Lease } from "../../ipam/types.js";
 import { countOurFlows } from "../../reconcile/drift.js";
 import type { CliContext } from "../context.js";
 import { readOurPorts, type OurPort } from "../ports.js";
-import { txChecksumOf, type BridgeFacts, type Facts, type Fallible, type OffloadFact } from "./checks.js";
+import { txChecksumOf, type BridgeFacts, type Facts, type Fallible, type OffloadFact, type PluginFacts } from "./checks.js";
 
 async function attempt<T>(fn: () => Promise<T>): Promise<Fallible<T>> {
   try {
@@ -21,9 +22,9 @@ async function attempt<T>(fn: () => Promise<T>): Promise<Fallible<T>> {
   }
 }
 
-export async function gatherFacts(ctx: CliContext): Promise<Facts> {
+export async function gatherFacts(ctx: CliContext, cniBinDir: string): Promise<Facts> {
   const api = ctx.api(10_000);
-  const [ovsdb, status, installedFlows, leases] = await Promise.all([
+  const [ovsdb, status, installedFlows, leases, plugin] = await Promise.all([
     attempt(() => ctx.withOvsdb(async (client) => {
       const [system, bridges] = await client.transact(VSWITCH_DB, [
         op.select("Open_vSwitch", [], ["ovs_version"]),
@@ -38,11 +39,39 @@ export async function gatherFacts(ctx: CliContext): Promise<Facts> {
     attempt(() => api.status()),
     attempt(() => countOurFlows({ target: ctx.openflowTarget })),
     attempt(() => api.call<Lease[]>("GET", ApiPath.leases)),
+    pluginFacts(cniBinDir),
   ]);
   const ports = ovsdb.ok ? ovsdb.value.ports : [];
   const goneNetns = ports.filter((p) => p.identity.netns !== "" && !existsSync(p.identity.netns)).map((p) => p.name);
   const offload = ovsdb.ok && ovsdb.value.bridge.datapathType === "netdev" ? await Promise.all(ports.filter((p) => !goneNetns.includes(p.name)).map(offloadOf)) : [];
-  return { ovsdbRemote: ctx.options.ovsdb, apiSocket: ctx.options.apiSocket, ovsdb, status: status as Fallible<ControllerStatus>, installedFlows, leases, goneNetns, offload };
+  return { ovsdbRemote: ctx.options.ovsdb, apiSocket: ctx.options.apiSocket, ovsdb, status: status as Fallible<ControllerStatus>, installedFlows, leases, goneNetns, offload, plugin };
+}
+
+/** Runs the installed plugin's VERSION as a runtime would, and looks for the launcher's code cache. */
+async function pluginFacts(binDir: string): Promise<PluginFacts> {
+  const executable = join(binDir, "ovs-sdn");
+  const versions = await attempt(async () => {
+    if (!existsSync(executable)) throw new Error("not installed");
+    const r = await runFull(executable, [], { env: { PATH: process.env.PATH, CNI_COMMAND: "VERSION" }, input: '{"cniVersion":"1.1.0"}', timeoutMs: 10_000 });
+    const answer = JSON.parse(r.stdout) as { supportedVersions?: unknown };
+    if (!Array.isArray(answer.supportedVersions)) throw new Error(`unexpected answer ${r.stdout.trim().slice(0, 200)}`);
+    return answer.supportedVersions.filter((v): v is string => typeof v === "string");
+  });
+  let bundle: string | undefined;
+  try {
+    bundle = /const BUNDLE_NAME = "(plugin-[0-9a-f]+)"/.exec(readFileSync(executable, "utf8"))?.[1];
+  } catch {
+    bundle = undefined;
+  }
+  let cacheBytes: number | undefined;
+  if (bundle !== undefined) {
+    try {
+      cacheBytes = statSync(join(binDir, "ovs-sdn.d", `${bundle}.codecache`)).size;
+    } catch {
+      cacheBytes = undefined;
+    }
+  }
+  return { binDir, versions, ...(bundle !== undefined ? { bundle } : {}), ...(cacheBytes !== undefined ? { cacheBytes } : {}) };
 }
 
 /** ethtool -k on the container's side of the veth, inside its network namespace. */

@@ -27,11 +27,19 @@ describe("ovs-sdnctl doctor and gc", () => {
   it("doctor passes on a healthy node", async () => {
     const r = await w.ctl("doctor");
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-    expect(r.stdout.split("\n").filter((l) => /^(OK|FAIL|SKIP) /.test(l))).toHaveLength(7);
+    expect(r.stdout.split("\n").filter((l) => /^(OK|FAIL|SKIP) /.test(l))).toHaveLength(8);
     expect(r.stdout).toMatch(/^OK {4}bridge fail-secure: bridge br-int: fail_mode=secure, datapath netdev$/m);
     expect(r.stdout).toMatch(/^OK {4}flows in sync: (\d+) flow\(s\) installed, as the controller expects$/m);
     expect(r.stdout).toMatch(/^OK {4}checksum offload: userspace datapath: tx checksum offload off in 3 container\(s\)$/m);
+    // The pods here were attached without the plugin, so no ADD has written its code cache yet.
+    expect(r.stdout).toMatch(/^OK {4}CNI plugin: \S+\/cni-bin\/ovs-sdn answers VERSION \(0\.3\.0 … 1\.1\.0\); no code cache yet for plugin-[0-9a-f]{16} \(the first successful ADD writes it\)$/m);
     expect(r.stdout).toMatch(/all checks passed\n$/);
+  });
+
+  it("doctor fails the plugin check when the plugin is not where it looks", async () => {
+    const r = await w.ctl("doctor", "--cni-bin-dir", join(w.dir, "no-such-dir"));
+    expect(r.exitCode).toBe(3);
+    expect(r.stdout).toContain(`FAIL  CNI plugin: ${join(w.dir, "no-such-dir")}/ovs-sdn does not answer VERSION: not installed\n      hint: deploy/install-plugin.sh`);
   });
 
   it("doctor finds a leaked port (exit 3) and gc removes it", async () => {

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import type { RunResult } from "../../../ovs/exec.js";
+import { run, type RunResult } from "../../../ovs/exec.js";
 import { OvsSandbox } from "../../../ovs/sandbox.js";
 import { ControllerClient } from "../../../controller/api/client.js";
 import { deleteNetns } from "../../helpers/netns.js";
@@ -60,7 +60,13 @@ export class CliWorld {
       OVS_SDNCTL_OVSDB: sandbox.dbRemote,
       OVS_SDNCTL_OPENFLOW_TARGET: `unix:${sandbox.mgmtSocket(BRIDGE)}`,
       OVS_SDNCTL_APPCTL_TARGET: sandbox.controlSocket("ovs-vswitchd"),
+      OVS_SDNCTL_CNI_BIN_DIR: this.cniBinDir,
     };
+  }
+
+  /** The plugin, installed by deploy/install-plugin.sh, for the doctor's plugin check. */
+  get cniBinDir(): string {
+    return join(this.dir, "cni-bin");
   }
 
   /** Sandbox + controller; the definitions are written but not applied. */
@@ -68,6 +74,7 @@ export class CliWorld {
     const sandbox = await OvsSandbox.start({ prefix });
     const world = new CliWorld(sandbox, mkdtempSync(join(tmpdir(), `ovs-sdnctl-${prefix}-`)));
     try {
+      await run("bash", ["deploy/install-plugin.sh", world.cniBinDir, join(world.dir, "cni-conf")]);
       await world.startController();
     } catch (err) {
       await world.stop();

@@ -31,6 +31,7 @@ function healthy(): Facts {
       { port: "p1", ifname: "eth0", txChecksum: "off" },
       { port: "p2", ifname: "eth0", txChecksum: "off" },
     ],
+    plugin: { binDir: "/opt/cni/bin", versions: { ok: true, value: ["0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0"] }, bundle: "plugin-0123456789abcdef", cacheBytes: 215_040 },
   };
 }
 
@@ -39,7 +40,7 @@ const statuses = (f: Facts) => Object.fromEntries(evaluate(f).map((r) => [r.name
 describe("doctor checks", () => {
   it("passes everything on a healthy node", () => {
     const results = evaluate(healthy());
-    expect(results.map((r) => r.name)).toEqual(["OVS reachable", "bridge fail-secure", "controller up", "flows in sync", "no leaked ports", "no leases without a port", "checksum offload"]);
+    expect(results.map((r) => r.name)).toEqual(["OVS reachable", "bridge fail-secure", "controller up", "flows in sync", "no leaked ports", "no leases without a port", "checksum offload", "CNI plugin"]);
     expect(results.every((r) => r.status === "OK")).toBe(true);
     expect(renderChecks(results)).toMatch(/^OK {4}OVS reachable: OVSDB at unix:\/run\/db.sock, Open vSwitch 3.1.0\n[\s\S]*all checks passed\n$/);
   });
@@ -107,5 +108,24 @@ describe("doctor checks", () => {
     expect(txChecksumOf("Features for eth0:\nrx-checksumming: on\ntx-checksumming: off\n\ttx-checksum-ipv4: off [fixed]\n")).toBe("off");
     expect(txChecksumOf("Features for eth0:\ntx-checksumming: on\n")).toBe("on");
     expect(txChecksumOf("nothing")).toBeUndefined();
+  });
+});
+
+describe("doctor: the CNI plugin", () => {
+  const detail = (f: Facts) => evaluate(f).find((r) => r.name === "CNI plugin")!;
+
+  it("passes when the installed plugin answers VERSION, and says whether its code cache is written", () => {
+    expect(detail(healthy())).toMatchObject({ status: "OK", detail: "/opt/cni/bin/ovs-sdn answers VERSION (0.3.0 … 1.1.0); code cache 210 KB for plugin-0123456789abcdef" });
+    const noCache = { ...healthy(), plugin: { ...healthy().plugin, cacheBytes: undefined } };
+    expect(detail(noCache)).toMatchObject({ status: "OK", detail: expect.stringContaining("no code cache yet for plugin-0123456789abcdef (the first successful ADD writes it)") });
+    const bare = { ...healthy(), plugin: { binDir: "/opt/cni/bin", versions: healthy().plugin.versions } };
+    expect(detail(bare).detail).toContain("not the installed launcher: runs without a code cache");
+  });
+
+  it("fails with the reason and a hint when it is missing or does not answer", () => {
+    const missing = { ...healthy(), plugin: { binDir: "/opt/cni/bin", versions: { ok: false as const, error: "not installed" } } };
+    const r = detail(missing);
+    expect(r).toMatchObject({ status: "FAIL", detail: "/opt/cni/bin/ovs-sdn does not answer VERSION: not installed" });
+    expect(r.hint).toContain("deploy/install-plugin.sh");
   });
 });
