@@ -69,11 +69,23 @@ export function formatAddress(family: Family, value: bigint): string {
   return `${hex.slice(0, bestAt).join(":")}::${hex.slice(bestAt + bestLen).join(":")}`;
 }
 
+// Every controller round resolves the same few thousand addresses again: each text is parsed once.
+// Results are frozen (shared between callers); the cache is emptied when it reaches its bound.
+const PARSED_MAX = 65_536;
+const parsed = new Map<string, Address | undefined>();
+
 /** Parses "10.1.0.5", "fd10::5", or the same with "/prefix" (the prefix is ignored). */
 export function parseAddress(input: string): Address | undefined {
-  const text = input.split("/")[0] ?? "";
-  if (isIPv4(text)) return { family: 4, value: ipv4Value(text), text: formatAddress(4, ipv4Value(text)) };
-  if (isIPv6(text) && !text.includes("%")) return { family: 6, value: ipv6Value(text), text: formatAddress(6, ipv6Value(text)) };
+  if (parsed.has(input)) return parsed.get(input);
+  const address = parseAddressText(input.split("/")[0] ?? "");
+  if (parsed.size >= PARSED_MAX) parsed.clear();
+  parsed.set(input, address);
+  return address;
+}
+
+function parseAddressText(text: string): Address | undefined {
+  if (isIPv4(text)) return Object.freeze({ family: 4, value: ipv4Value(text), text: formatAddress(4, ipv4Value(text)) });
+  if (isIPv6(text) && !text.includes("%")) return Object.freeze({ family: 6, value: ipv6Value(text), text: formatAddress(6, ipv6Value(text)) });
   return undefined;
 }
 

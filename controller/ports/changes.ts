@@ -13,12 +13,14 @@ export function pipelinePorts(ports: readonly LocalPort[]): LocalPort[] {
  */
 export function describePortChanges(before: readonly LocalPort[], after: readonly LocalPort[], limit = 5): string | undefined {
   const shape = (p: LocalPort) => JSON.stringify([p.ofport, p.identity.network, p.identity.mac, p.identity.ips]);
-  const old = new Map(before.map((p) => [p.name, shape(p)]));
+  // The watcher keeps an unchanged port's object, so identity settles most ports without a shape.
+  const changed = (was: LocalPort, is: LocalPort) => was !== is && shape(was) !== shape(is);
+  const old = new Map(before.map((p) => [p.name, p]));
   const now = new Set(after.map((p) => p.name));
   const label = (p: LocalPort) => `${p.name} (${p.identity.containerId}/${p.identity.ifname}, ${p.identity.network || "no network"})`;
   const items = [
     ...after.filter((p) => !old.has(p.name)).map((p) => `+${label(p)}`),
-    ...after.filter((p) => old.has(p.name) && old.get(p.name) !== shape(p)).map((p) => `~${label(p)}`),
+    ...after.filter((p) => old.has(p.name) && changed(old.get(p.name)!, p)).map((p) => `~${label(p)}`),
     ...before.filter((p) => !now.has(p.name)).map((p) => `-${label(p)}`),
   ];
   if (items.length === 0) return undefined;

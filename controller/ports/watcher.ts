@@ -4,7 +4,7 @@
  * port counts once vswitchd gave it a valid ofport.
  */
 import { EventEmitter } from "node:events";
-import { BridgeTable, InterfaceTable, PortTable, VSWITCH_DB, where, type Monitor, type OvsdbClient } from "../../ovs/ovsdb/index.js";
+import { BridgeTable, InterfaceTable, PortTable, VSWITCH_DB, where, type Monitor, type OvsdbClient, type Row } from "../../ovs/ovsdb/index.js";
 import { fromExternalIds, OWNER_VALUE, PortKey, type PortIdentity } from "../../ovs/port-identity.js";
 
 export interface LocalPort {
@@ -72,18 +72,49 @@ export class PortWatcher extends EventEmitter<PortWatcherEvents> {
     const replica = this.monitor.replica;
     const bridge = replica.find(BridgeTable, (b) => b.name === this.bridge);
     if (!bridge) return [];
+    const portRows = replica.table(PortTable.table);
+    const ifaceRows = replica.table(InterfaceTable.table);
     const result: AnyPort[] = [];
     for (const portUuid of bridge.ports) {
-      const port = replica.get(PortTable, portUuid);
-      if (!port) continue;
+      const portRow = portRows.get(portUuid);
+      if (!portRow) continue;
+      const port = this.portOf(portUuid, portRow);
       for (const ifaceUuid of port.interfaces) {
-        const iface = replica.get(InterfaceTable, ifaceUuid);
-        const identity = iface && fromExternalIds(iface.externalIds);
-        if (!iface || !identity) continue;
-        result.push({ name: iface.name, ofport: iface.ofport, tag: port.tag, identity });
+        const ifaceRow = ifaceRows.get(ifaceUuid);
+        const decoded = ifaceRow && this.portFrom(portRow, port.tag, ifaceUuid, ifaceRow);
+        if (decoded) result.push(decoded);
       }
     }
-    return result.sort((a, b) => a.name.localeCompare(b.name));
+    return result.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  // The replica replaces a row's object whenever the row changes, so results cached by row object
+  // stay right: at 1,000 ports a change re-decodes only the rows it touched, and an unchanged port
+  // keeps its LocalPort object (describePortChanges compares by identity first).
+  private readonly portRows = new WeakMap<Row, { interfaces: string[]; tag: number | undefined }>();
+  private readonly localPorts = new WeakMap<Row, WeakMap<Row, AnyPort | null>>();
+
+  private portOf(uuid: string, row: Row): { interfaces: string[]; tag: number | undefined } {
+    let port = this.portRows.get(row);
+    if (!port) {
+      const decoded = PortTable.decode(uuid, row);
+      port = { interfaces: decoded.interfaces, tag: decoded.tag };
+      this.portRows.set(row, port);
+    }
+    return port;
+  }
+
+  private portFrom(portRow: Row, tag: number | undefined, ifaceUuid: string, ifaceRow: Row): AnyPort | undefined {
+    let byIface = this.localPorts.get(portRow);
+    if (!byIface) this.localPorts.set(portRow, (byIface = new WeakMap()));
+    let port = byIface.get(ifaceRow);
+    if (port === undefined) {
+      const iface = InterfaceTable.decode(ifaceUuid, ifaceRow);
+      const identity = fromExternalIds(iface.externalIds);
+      port = identity ? { name: iface.name, ofport: iface.ofport, tag, identity } : null;
+      byIface.set(ifaceRow, port);
+    }
+    return port ?? undefined;
   }
 
   /** Resolves with the port once it is on the bridge with a valid ofport. */
