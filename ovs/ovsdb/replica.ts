@@ -19,6 +19,10 @@ export interface RowChange {
   new: Row | undefined;
 }
 
+/**
+ * Row objects are never mutated: every change stores a new object, so a caller may cache what it
+ * derived from a row by the row object's identity (controller/ports/watcher.ts does).
+ */
 export class Replica {
   private readonly tables = new Map<string, Map<string, Row>>();
 

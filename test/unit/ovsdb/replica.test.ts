@@ -36,6 +36,18 @@ describe("Replica", () => {
     expect(replica.rows(PortTable).map((p) => p.name)).toEqual(["veth2"]);
   });
 
+  it("never mutates a row: a change stores a new object, an untouched row keeps its own (callers cache by row)", () => {
+    const replica = new Replica(kinds);
+    replica.applyUpdate2({ Port: { p1: { initial: { name: "veth1", tag: 10 } }, p2: { initial: { name: "veth2", tag: 20 } } } });
+    const [p1, p2] = [replica.table("Port").get("p1"), replica.table("Port").get("p2")];
+    replica.applyUpdate2({ Port: { p1: { modify: { tag: ["set", [10, 11]] } } } });
+    expect(replica.table("Port").get("p1")).not.toBe(p1);
+    expect(p1).toMatchObject({ tag: 10 }); // the old object is unchanged
+    expect(replica.table("Port").get("p2")).toBe(p2);
+    replica.applyUpdate({ Port: { p2: { new: { name: "veth2", tag: 21 } } } });
+    expect(replica.table("Port").get("p2")).not.toBe(p2);
+  });
+
   it("applies scalar diffs as the new value (cur_cfg) and optional columns (ofport, error)", () => {
     const replica = new Replica(kinds);
     replica.applyUpdate2({ Open_vSwitch: { o: { initial: { cur_cfg: 4 } } }, Interface: { i: { initial: { name: "veth1" } } } });
