@@ -40,15 +40,20 @@ export function incompatibleVersion(configVersion: string): CniError {
 export function configVersion(config: { cniVersion?: unknown; cniVersions?: unknown }): CniVersion {
   if (config.cniVersion !== undefined) {
     if (isSupportedVersion(config.cniVersion)) return config.cniVersion;
-    throw incompatibleVersion(String(config.cniVersion));
+    throw incompatibleVersion(asText(config.cniVersion));
   }
   if (Array.isArray(config.cniVersions)) {
     const supported = config.cniVersions.filter(isSupportedVersion).sort(compareVersions);
     const best = supported[supported.length - 1];
     if (best !== undefined) return best;
-    throw incompatibleVersion(config.cniVersions.map(String).join(","));
+    throw incompatibleVersion(config.cniVersions.map(asText).join(","));
   }
   throw new CniError(CniCode.InvalidConfig, "cniVersion: required (or cniVersions)");
+}
+
+/** Any JSON value as text for a message: String() throws on objects like {"toString": null}. */
+function asText(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** The highest version both sides support, for talking to a delegated plugin. */

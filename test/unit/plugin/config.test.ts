@@ -49,6 +49,22 @@ describe("config", () => {
     expect(responseVersion({ cniVersion: "0.4.0" })).toBe("0.4.0");
     expect(responseVersion({ cniVersion: "7" })).toBe("1.1.0");
   });
+  it("names a cniVersion that is not even a string, whatever the object (found by the property below)", () => {
+    const hostile = JSON.parse('{"toString":null}') as unknown;
+    const detailsOf = (json: Record<string, unknown>) => {
+      try {
+        parse(json);
+      } catch (err) {
+        expect(err).toBeInstanceOf(CniError);
+        expect((err as CniError).code).toBe(1);
+        return (err as CniError).details;
+      }
+      return undefined;
+    };
+    expect(detailsOf({ ...base, cniVersion: hostile })).toContain('config is "{\\"toString\\":null}"');
+    const { cniVersion: _omitted, ...withoutVersion } = base;
+    expect(detailsOf({ ...withoutVersion, cniVersions: [hostile, 7] })).toContain('{\\"toString\\":null},7');
+  });
   it("throws nothing but CniError for any JSON object (property)", () => {
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom("cniVersion", "name", "bridge", "vlan", "trunk", "mtu", "mac", "ipam", "dns", "runtimeConfig", "prevResult", "timeoutMs", "x"), fc.jsonValue({ maxDepth: 3 })), (json) => {
