@@ -86,7 +86,7 @@ export class Controller {
     this.definitionSet = (await this.definitions.snapshot()).set;
     reconciler.on("converged", (r) => {
       this.installedPorts.converged();
-      log.info({ generation: r.generation, reasons: r.reasons, added: r.added, removed: r.removed, unchanged: r.unchanged, resynced: r.resynced, ms: r.durationMs, ovsMs: r.ovsMs }, "flows converged");
+      log.info({ generation: r.generation, reasons: loggedReasons(r.reasons), added: r.added, removed: r.removed, unchanged: r.unchanged, resynced: r.resynced, ms: r.durationMs, ovsMs: r.ovsMs }, "flows converged");
     });
     reconciler.on("failed", (err, reasons) => log.error({ err, reasons }, "reconcile failed; retrying"));
     if (config.tunnelIp) {
@@ -195,3 +195,8 @@ async function openStore(config: ControllerConfig): Promise<Store> {
 }
 
 /** What of the local ports the pipeline and the endpoint records depend on. */
+
+/** A round's reasons for its log line: a burst of port changes makes hundreds; the first ten tell. */
+function loggedReasons(reasons: readonly string[], max = 10): readonly string[] {
+  return reasons.length <= max ? reasons : [...reasons.slice(0, max), `and ${reasons.length - max} more`];
+}
