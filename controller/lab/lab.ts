@@ -5,7 +5,7 @@
  * and the benchmarks all use it; stop() removes exactly what it made.
  */
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
@@ -16,6 +16,7 @@ import { invokePlugin } from "./runtime.js";
 
 export const BRIDGE = "br-int";
 const DIST = resolve(import.meta.dirname ?? ".", "../../dist");
+const INSTALL_PLUGIN = resolve(import.meta.dirname ?? ".", "../../deploy/install-plugin.sh");
 
 export interface LabOptions {
   prefix?: string;
@@ -91,10 +92,9 @@ export class Lab {
     try {
       mkdirSync(lab.cniPath);
       for (const plugin of readdirSync("/usr/lib/cni")) symlinkSync(join("/usr/lib/cni", plugin), join(lab.cniPath, plugin));
-      // Installed as deploy/install-plugin.sh does (launcher + bundle dir), as a copy: a rebuild of
-      // dist/ while the lab runs must not change its plugin.
-      copyFileSync(join(distDir, "cni/ovs-sdn"), join(lab.cniPath, "ovs-sdn"));
-      cpSync(join(distDir, "cni/ovs-sdn.d"), join(lab.cniPath, "ovs-sdn.d"), { recursive: true });
+      // Installed by the installer users run, as a copy: a rebuild of dist/ while the lab runs must
+      // not change its plugin.
+      await run("bash", [INSTALL_PLUGIN, lab.cniPath, join(lab.dir, "net.d")], { env: { ...process.env, OVS_SDN_DIST: join(distDir, "cni") } });
       await options.prepare?.(sandbox);
       await lab.startController();
       return lab;

@@ -67,7 +67,7 @@ async function execOnce(path: string, call: IpamCall, command: string, input: st
 async function queryVersions(path: string, call: IpamCall): Promise<string[]> {
   const out = (await execOnce(path, call, "VERSION", JSON.stringify({ cniVersion: call.cniVersion }), {})) as { supportedVersions?: unknown };
   const versions = Array.isArray(out?.supportedVersions) ? out.supportedVersions.filter((v): v is string => typeof v === "string") : [];
-  await rememberVersions(call.stateDir, path, versions);
+  rememberVersions(call.stateDir, path, versions);
   return versions;
 }
 

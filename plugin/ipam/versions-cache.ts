@@ -3,11 +3,11 @@
  * does not know (a 1.1.0 config with Debian's 1.0.0 plugins) costs one IPAM run instead of three
  * (refused call, VERSION, retry). One small JSON file in the state dir, keyed by the binary's path
  * and identified by its size and mtime; replaced by an atomic rename; any problem with it only
- * means no cache. Reading is synchronous: ADD forks the IPAM plugin first thing, before any other
- * work of the call gets a turn (the IPAM run is the longest step of an ADD).
+ * means no cache. Synchronous: ADD forks the IPAM plugin first thing, before any other work of the
+ * call gets a turn (the IPAM run is the longest step of an ADD), and the plugin loads no
+ * node:fs/promises for these few small files.
  */
-import { readFileSync, statSync } from "node:fs";
-import { mkdir, rename, writeFile } from "node:fs/promises";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 interface Entry {
@@ -44,16 +44,16 @@ export function cachedVersions(stateDir: string, pluginPath: string): string[] |
   return entry.versions.filter((v): v is string => typeof v === "string");
 }
 
-export async function rememberVersions(stateDir: string, pluginPath: string, versions: string[]): Promise<void> {
+export function rememberVersions(stateDir: string, pluginPath: string, versions: string[]): void {
   const id = identity(pluginPath);
   if (!id) return;
   try {
-    await mkdir(stateDir, { recursive: true, mode: 0o755 });
+    mkdirSync(stateDir, { recursive: true, mode: 0o755 });
     const entries = readAll(stateDir);
     entries[pluginPath] = { ...id, versions };
     const tmp = join(stateDir, `.${FILE}.${process.pid}`);
-    await writeFile(tmp, JSON.stringify(entries));
-    await rename(tmp, join(stateDir, FILE));
+    writeFileSync(tmp, JSON.stringify(entries));
+    renameSync(tmp, join(stateDir, FILE));
   } catch {
     // A read-only or missing state dir only costs the extra IPAM runs next time.
   }
